@@ -1,0 +1,5 @@
+/* config_cmd.c — (being written) */
+#include "cmd/families.h"
+struct command config_commands[] = {
+    CMD_END,
+};

@@ -1,0 +1,196 @@
+/* dispatch.c — see dispatch.h. */
+#include "cmd/dispatch.h"
+#include "client.h"
+#include "cmd/table.h"
+#include "config.h"
+#include "db/db.h"
+#include "db/lockset.h"
+#include "net/worker.h"
+#include "stats.h"
+#include "util/clock.h"
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+static _Atomic long long pause_until_ms;
+static _Atomic int pause_write_only;
+
+static const struct command *current_cmd_of(struct client *c) {
+    return atomic_load_explicit(&c->last_cmd, memory_order_relaxed);
+}
+
+void reply_wrong_args(struct client *c) {
+    const struct command *cmd = current_cmd_of(c);
+    reply_errorf(&c->out, "ERR wrong number of arguments for '%s' command", cmd ? cmd->fullname : "?");
+}
+void reply_syntax_error(struct client *c) { reply_error(&c->out, "ERR syntax error"); }
+void reply_wrongtype(struct client *c) {
+    reply_error(&c->out, "WRONGTYPE Operation against a key holding the wrong kind of value");
+}
+void reply_not_integer(struct client *c) { reply_error(&c->out, "ERR value is not an integer or out of range"); }
+void reply_not_float(struct client *c) { reply_error(&c->out, "ERR value is not a valid float"); }
+
+void reply_unknown_subcommand(struct client *c) {
+    char up[64];
+    size_t n = c->argv[0].len < sizeof(up) - 1 ? c->argv[0].len : sizeof(up) - 1;
+    for (size_t i = 0; i < n; i++) up[i] = (char)toupper((unsigned char)c->argv[0].ptr[i]);
+    up[n] = '\0';
+    int sl = c->argc > 1 ? (int)(c->argv[1].len > 128 ? 128 : c->argv[1].len) : 0;
+    reply_errorf(&c->out, "ERR unknown subcommand '%.*s'. Try %s HELP.", sl, c->argc > 1 ? c->argv[1].ptr : "", up);
+}
+
+static void reply_unknown_command(struct client *c) {
+    char args[256];
+    size_t used = 0;
+    args[0] = '\0';
+    for (int i = 1; i < c->argc && used < 128; i++) {
+        int room = 128 - (int)used;
+        int l = (int)(c->argv[i].len < (size_t)room ? c->argv[i].len : (size_t)room);
+        int w = snprintf(args + used, sizeof(args) - used, "'%.*s' ", l, c->argv[i].ptr);
+        if (w < 0) break;
+        used += (size_t)w;
+        if (used >= sizeof(args)) { used = sizeof(args) - 1; break; }
+    }
+    int nl = (int)(c->argv[0].len > 128 ? 128 : c->argv[0].len);
+    reply_errorf(&c->out, "ERR unknown command '%.*s', with args beginning with: %s", nl, c->argv[0].ptr, args);
+}
+
+int dispatch_pause_active(void) {
+    long long until = atomic_load(&pause_until_ms);
+    return until && clock_ms() < until;
+}
+
+void dispatch_pause(long long until_ms, int write_only) {
+    /* a new pause never shortens or weakens a running one, as in Redis */
+    long long cur = atomic_load(&pause_until_ms);
+    if (dispatch_pause_active()) {
+        if (until_ms < cur) until_ms = cur;
+        if (!atomic_load(&pause_write_only)) write_only = 0;
+    }
+    atomic_store(&pause_write_only, write_only);
+    atomic_store(&pause_until_ms, until_ms);
+}
+
+void dispatch_unpause(void) { atomic_store(&pause_until_ms, 0); }
+
+int dispatch_must_wait(struct client *c) {
+    if (!dispatch_pause_active()) return 0;
+    const struct command *cmd = command_lookup(c->argv[0].ptr, c->argv[0].len);
+    if (!cmd) return 0; /* unknown commands get their error at once */
+    if (cmd->subcommands && c->argc > 1) {
+        const struct command *sub = command_lookup_sub(cmd, c->argv[1].ptr, c->argv[1].len);
+        if (sub) cmd = sub;
+    }
+    /* let the pause be lifted or inspected */
+    if (cmd->parent && strcmp(cmd->parent->name, "client") == 0 &&
+        (strcmp(cmd->name, "unpause") == 0 || strcmp(cmd->name, "pause") == 0))
+        return 0;
+    if (!atomic_load(&pause_write_only)) return 1;
+    return (cmd->flags & (CMD_WRITE | CMD_MAY_REPLICATE)) != 0;
+}
+
+int dispatch_auth_required(struct client *c) {
+    if (c->authenticated) return 0;
+    int need;
+    pthread_rwlock_rdlock(&config_lock);
+    need = server_config.requirepass && server_config.requirepass[0];
+    pthread_rwlock_unlock(&config_lock);
+    return need;
+}
+
+void dispatch_client_created(struct client *c) { c->authenticated = !dispatch_auth_required(c); }
+void dispatch_client_closing(struct client *c) { (void)c; }
+
+void dispatch_collect_locks(struct client *c, const struct command *cmd, struct lockset *ls) {
+    int dbid = atomic_load_explicit(&c->dbid, memory_order_relaxed);
+    if (cmd->first_key > 0 && cmd->first_key < c->argc) {
+        int last = cmd->last_key < 0 ? c->argc + cmd->last_key : cmd->last_key;
+        if (last >= c->argc) last = c->argc - 1;
+        int step = cmd->key_step > 0 ? cmd->key_step : 1;
+        for (int i = cmd->first_key; i <= last; i += step) lockset_add_key(ls, dbid, c->argv[i].ptr, c->argv[i].len);
+    }
+    if (cmd->getkeys) {
+        int idx[256];
+        int n = cmd->getkeys(c, idx, 256);
+        if (n > 256) { /* more keys than fit: lock the whole db (rare, still correct) */
+            lockset_add_db(ls, dbid);
+        } else {
+            for (int i = 0; i < n; i++) lockset_add_key(ls, dbid, c->argv[idx[i]].ptr, c->argv[idx[i]].len);
+        }
+    }
+    if (cmd->lockspec) cmd->lockspec(c, ls);
+}
+
+void dispatch_call(struct client *c, const struct command *cmd) {
+    long long start = clock_mono_us();
+    unsigned long long errors_before = c->out.errors;
+    cmd->proc(c);
+    long long took = clock_mono_us() - start;
+    struct command_stats *st = command_stats_mine(cmd);
+    atomic_store_explicit(&st->calls, atomic_load_explicit(&st->calls, memory_order_relaxed) + 1, memory_order_relaxed);
+    atomic_store_explicit(&st->usec, atomic_load_explicit(&st->usec, memory_order_relaxed) + took, memory_order_relaxed);
+    if (c->out.errors != errors_before)
+        atomic_store_explicit(&st->failed, atomic_load_explicit(&st->failed, memory_order_relaxed) + 1,
+                              memory_order_relaxed);
+    STAT_INC(commands);
+}
+
+static void dispatch_reject(struct client *c, const struct command *cmd) {
+    if (cmd) {
+        struct command_stats *st = command_stats_mine(cmd);
+        atomic_store_explicit(&st->rejected, atomic_load_explicit(&st->rejected, memory_order_relaxed) + 1,
+                              memory_order_relaxed);
+    }
+}
+
+void dispatch_command(struct client *c) {
+    int fl = atomic_load_explicit(&c->flags, memory_order_relaxed);
+    /* CLIENT REPLY: SKIP mutes exactly the command after the one that asked */
+    if (fl & CLIENT_REPLY_SKIP_NEXT) {
+        fl = (fl & ~CLIENT_REPLY_SKIP_NEXT) | CLIENT_REPLY_SKIP;
+        atomic_store_explicit(&c->flags, fl, memory_order_relaxed);
+    }
+    c->out.muted = (fl & (CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP)) != 0;
+    unsigned long long errors_before = c->out.errors;
+
+    struct command *cmd = command_lookup(c->argv[0].ptr, c->argv[0].len);
+    if (!cmd) {
+        reply_unknown_command(c);
+        goto done;
+    }
+    if (cmd->subcommands && c->argc >= 2) {
+        struct command *sub = command_lookup_sub(cmd, c->argv[1].ptr, c->argv[1].len);
+        if (!sub) {
+            atomic_store_explicit(&c->last_cmd, cmd, memory_order_relaxed);
+            reply_unknown_subcommand(c);
+            dispatch_reject(c, cmd);
+            goto done;
+        }
+        cmd = sub;
+    }
+    atomic_store_explicit(&c->last_cmd, cmd, memory_order_relaxed);
+    if ((cmd->arity > 0 && c->argc != cmd->arity) || (cmd->arity < 0 && c->argc < -cmd->arity) || !cmd->proc) {
+        reply_wrong_args(c);
+        dispatch_reject(c, cmd);
+        goto done;
+    }
+    if (!c->authenticated && !(cmd->flags & CMD_NO_AUTH) && dispatch_auth_required(c)) {
+        reply_error(&c->out, "NOAUTH Authentication required.");
+        dispatch_reject(c, cmd);
+        goto done;
+    }
+    db_set_command_time(clock_ms());
+    struct lockset *ls = &c->worker->locks;
+    lockset_clear(ls);
+    dispatch_collect_locks(c, cmd, ls);
+    lockset_acquire(ls);
+    dispatch_call(c, cmd);
+    lockset_release(ls);
+    db_set_command_time(0);
+
+done:
+    if (c->out.errors != errors_before) STAT_ADD(error_replies, (long long)(c->out.errors - errors_before));
+    fl = atomic_load_explicit(&c->flags, memory_order_relaxed);
+    if (fl & CLIENT_REPLY_SKIP) atomic_fetch_and(&c->flags, ~CLIENT_REPLY_SKIP);
+    c->out.muted = 0;
+}

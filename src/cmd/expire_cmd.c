@@ -1,0 +1,5 @@
+/* expire_cmd.c — (being written) */
+#include "cmd/families.h"
+struct command expire_commands[] = {
+    CMD_END,
+};

@@ -1,0 +1,16 @@
+/* families.h — every command family's table rows (defined in cmd/<family>.c). */
+#ifndef WARDEN_FAMILIES_H
+#define WARDEN_FAMILIES_H
+#include "cmd/command.h"
+extern struct command connection_commands[]; /* cmd/connection.c */
+extern struct command server_commands[];     /* cmd/server.c */
+extern struct command client_commands[];     /* cmd/client_cmd.c */
+extern struct command config_commands[];     /* cmd/config_cmd.c */
+extern struct command info_commands[];       /* cmd/info.c */
+extern struct command introspect_commands[]; /* cmd/introspect.c (COMMAND) */
+extern struct command debug_commands[];      /* cmd/debug.c */
+extern struct command keys_commands[];       /* cmd/keys.c */
+extern struct command expire_commands[];     /* cmd/expire_cmd.c */
+extern struct command string_commands[];     /* cmd/string.c */
+extern struct command bits_commands[];       /* cmd/bits.c */
+#endif

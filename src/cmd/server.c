@@ -1,0 +1,5 @@
+/* server.c — (being written) */
+#include "cmd/families.h"
+struct command server_commands[] = {
+    CMD_END,
+};

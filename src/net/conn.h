@@ -1,0 +1,21 @@
+/* conn.h — a client connection's I/O on its worker thread: reading into the worker's
+ * shared buffer (or the client's own buffer while a request is incomplete), parsing,
+ * dispatching each complete request in order, and writing the coalesced replies.
+ * Every function here runs on the client's owner thread. */
+#ifndef WARDEN_CONN_H
+#define WARDEN_CONN_H
+#include <stdint.h>
+
+struct client;
+struct worker;
+
+struct client *conn_create(struct worker *w, int fd, int is_unix); /* NULL if refused (closed) */
+void conn_handle_event(struct client *c, uint32_t events);
+/* Write as much pending output as the socket takes; returns -1 if the client was closed. */
+int conn_flush(struct client *c);
+void conn_close(struct client *c);
+/* Run the requests of clients that were held by CLIENT PAUSE, if the pause ended. */
+void conn_retry_paused(struct worker *w);
+/* Process buffered input (e.g. after a pause or block ends). */
+void conn_resume(struct client *c);
+#endif

@@ -1,0 +1,147 @@
+/* listen.c — see listen.h. maxclients is checked here, before a worker sees the
+ * socket, so a connection flood costs one accept+write+close per excess connection. */
+#include "net/listen.h"
+#include "config.h"
+#include "net/registry.h"
+#include "net/worker.h"
+#include "stats.h"
+#include "util/log.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define LISTEN_MAX (CONFIG_MAX_BIND + 1)
+#define LISTEN_TAG_BASE 0x4c000000u
+
+static struct {
+    int fd;
+    int is_unix;
+} listeners[LISTEN_MAX];
+static int nlisteners;
+
+static int listen_tcp(const char *addr, int port, int optional) {
+    const char *host = addr;
+    if (!strcmp(addr, "*")) host = "0.0.0.0";
+    else if (!strcmp(addr, "::*")) host = "::";
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE | AI_NUMERICHOST};
+    struct addrinfo *res;
+    char portstr[16];
+    snprintf(portstr, sizeof(portstr), "%d", port);
+    int rc = getaddrinfo(host, portstr, &hints, &res);
+    if (rc != 0) {
+        hints.ai_flags = AI_PASSIVE;
+        rc = getaddrinfo(host, portstr, &hints, &res);
+    }
+    if (rc != 0) {
+        log_warning("Could not resolve bind address %s: %s", addr, gai_strerror(rc));
+        return optional ? 0 : -1;
+    }
+    int fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        freeaddrinfo(res);
+        if (optional) return 0;
+        log_warning("Could not create server TCP listening socket %s:%d: %s", addr, port, strerror(errno));
+        return -1;
+    }
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (res->ai_family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+    if (bind(fd, res->ai_addr, res->ai_addrlen) != 0 || listen(fd, server_config.tcp_backlog) != 0) {
+        int e = errno;
+        close(fd);
+        freeaddrinfo(res);
+        if (optional && (e == EADDRNOTAVAIL || e == EAFNOSUPPORT || e == EPROTONOSUPPORT)) return 0;
+        log_warning("Warning: Could not create server TCP listening socket %s:%d: bind: %s", addr, port, strerror(e));
+        return -1;
+    }
+    freeaddrinfo(res);
+    listeners[nlisteners].fd = fd;
+    listeners[nlisteners].is_unix = 0;
+    nlisteners++;
+    return 0;
+}
+
+static int listen_unix(const char *path, int perm) {
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    if (strlen(path) >= sizeof(sa.sun_path)) {
+        log_warning("unixsocket path too long: %s", path);
+        return -1;
+    }
+    strcpy(sa.sun_path, path); /* length checked above */
+    unlink(path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(fd, server_config.tcp_backlog) != 0) {
+        log_warning("Could not create server unix socket %s: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (perm) chmod(path, (mode_t)perm);
+    listeners[nlisteners].fd = fd;
+    listeners[nlisteners].is_unix = 1;
+    nlisteners++;
+    return 0;
+}
+
+int listen_open_all(void) {
+    int port = server_config.port;
+    if (port != 0) {
+        for (int i = 0; i < server_config.bind_count; i++) {
+            const char *a = server_config.bind[i];
+            int optional = a[0] == '-';
+            if (optional) a++;
+            if (listen_tcp(a, port, optional) != 0) return -1;
+        }
+    }
+    if (server_config.unixsocket && server_config.unixsocket[0]) {
+        if (listen_unix(server_config.unixsocket, server_config.unixsocketperm) != 0) return -1;
+    }
+    if (nlisteners == 0) {
+        log_warning("Configured to not listen anywhere, exiting.");
+        return -1;
+    }
+    return 0;
+}
+
+void listen_close_all(void) {
+    for (int i = 0; i < nlisteners; i++) close(listeners[i].fd);
+    if (server_config.unixsocket && server_config.unixsocket[0]) unlink(server_config.unixsocket);
+    nlisteners = 0;
+}
+
+void listen_register(int epfd) {
+    for (int i = 0; i < nlisteners; i++) {
+        struct epoll_event ev = {.events = EPOLLIN, .data.u32 = LISTEN_TAG_BASE + (unsigned)i};
+        epoll_ctl(epfd, EPOLL_CTL_ADD, listeners[i].fd, &ev);
+    }
+}
+
+int listen_is_tag(unsigned tag) { return tag >= LISTEN_TAG_BASE && tag < LISTEN_TAG_BASE + (unsigned)nlisteners; }
+
+void listen_accept(unsigned tag) {
+    int i = (int)(tag - LISTEN_TAG_BASE);
+    for (int burst = 0; burst < 1000; burst++) {
+        int fd = accept4(listeners[i].fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+                log_warning("Accepting client connection: %s", strerror(errno));
+            return;
+        }
+        if (registry_count() >= server_config.maxclients) {
+            static const char msg[] = "-ERR max number of clients reached\r\n";
+            ssize_t w = write(fd, msg, sizeof(msg) - 1);
+            (void)w;
+            close(fd);
+            STAT_INC(rejected_conns);
+            continue;
+        }
+        worker_assign_socket(fd, listeners[i].is_unix);
+    }
+}

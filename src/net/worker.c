@@ -1,0 +1,150 @@
+/* worker.c — see worker.h. */
+#include "net/worker.h"
+#include "client.h"
+#include "config.h"
+#include "net/conn.h"
+#include "stats.h"
+#include "util/alloc.h"
+#include "util/clock.h"
+#include "util/log.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#define WORKER_RBUF_SIZE (64 * 1024)
+#define WORKER_MAX_EVENTS 256
+
+static struct worker *workers;
+static int nworkers;
+static _Atomic unsigned next_worker;
+static _Thread_local struct worker *self;
+
+int worker_count(void) { return nworkers; }
+struct worker *worker_get(int i) { return i >= 0 && i < nworkers ? &workers[i] : NULL; }
+struct worker *worker_self(void) { return self; }
+void worker_post(struct worker *w, mail_fn fn, void *arg) { mailbox_post(&w->mb, fn, arg); }
+
+void worker_want_write(struct client *c, int on) {
+    if (c->epoll_out == on) return;
+    struct epoll_event ev = {.events = EPOLLIN | (on ? EPOLLOUT : 0), .data.ptr = c};
+    epoll_ctl(c->worker->epfd, EPOLL_CTL_MOD, c->fd, &ev);
+    c->epoll_out = on;
+}
+
+struct socket_handoff {
+    int fd, is_unix;
+};
+
+/* Owner thread: adopt a socket the acceptor handed over. */
+static void worker_adopt(void *arg) {
+    struct socket_handoff *h = arg;
+    struct client *c = conn_create(self, h->fd, h->is_unix);
+    wfree(h);
+    if (!c) return;
+    struct epoll_event ev = {.events = EPOLLIN, .data.ptr = c};
+    if (epoll_ctl(self->epfd, EPOLL_CTL_ADD, c->fd, &ev) != 0) conn_close(c);
+}
+
+void worker_assign_socket(int fd, int is_unix) {
+    unsigned i = atomic_fetch_add_explicit(&next_worker, 1, memory_order_relaxed) % (unsigned)nworkers;
+    struct socket_handoff *h = wmalloc(sizeof(*h));
+    h->fd = fd;
+    h->is_unix = is_unix;
+    mailbox_post(&workers[i].mb, worker_adopt, h);
+}
+
+static void worker_cron(struct worker *w) {
+    long long now_ms = clock_ms();
+    long long timeout = server_config.timeout;
+    struct client *c = w->clients;
+    while (c) {
+        struct client *next = c->wnext;
+        int fl = atomic_load(&c->flags);
+        if (fl & CLIENT_CLOSE_ASAP) {
+            conn_close(c);
+        } else if (timeout > 0 && !(fl & (CLIENT_BLOCKED | CLIENT_PUBSUB)) &&
+                   now_ms - atomic_load(&c->last_interaction_ms) > timeout * 1000) {
+            log_verbose("Closing idle client");
+            conn_close(c);
+        }
+        c = next;
+    }
+    conn_retry_paused(w);
+}
+
+static void *worker_main(void *arg) {
+    struct worker *w = arg;
+    self = w;
+    alloc_thread_register(1 + w->id);
+    stats_thread_register(1 + w->id);
+    lockset_thread_init();
+    struct epoll_event events[WORKER_MAX_EVENTS];
+    while (!atomic_load(&w->stop)) {
+        int n = epoll_wait(w->epfd, events, WORKER_MAX_EVENTS, 100);
+        if (n < 0 && errno != EINTR) {
+            log_warning("epoll_wait: %s", strerror(errno));
+            break;
+        }
+        for (int i = 0; i < n; i++) {
+            struct client *c = events[i].data.ptr;
+            if (!c) {
+                mailbox_drain(&w->mb);
+                continue;
+            }
+            conn_handle_event(c, events[i].events);
+        }
+        long long now = clock_mono_us();
+        if (now - w->last_cron_us >= 100000) {
+            w->last_cron_us = now;
+            worker_cron(w);
+        }
+    }
+    /* shutting down: give pending replies one chance to leave, then close everything */
+    mailbox_drain(&w->mb);
+    while (w->clients) {
+        conn_flush(w->clients);
+        conn_close(w->clients);
+    }
+    return NULL;
+}
+
+int workers_start(int n) {
+    nworkers = n;
+    workers = wcalloc((size_t)n, sizeof(struct worker));
+    for (int i = 0; i < n; i++) {
+        struct worker *w = &workers[i];
+        w->id = i;
+        w->epfd = epoll_create1(EPOLL_CLOEXEC);
+        if (w->epfd < 0 || mailbox_init(&w->mb) != 0) return -1;
+        w->rbuf_size = WORKER_RBUF_SIZE;
+        w->rbuf = wmalloc(w->rbuf_size);
+        lockset_init(&w->locks);
+        struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
+        epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->mb.efd, &ev);
+    }
+    for (int i = 0; i < n; i++)
+        if (pthread_create(&workers[i].thread, NULL, worker_main, &workers[i]) != 0) return -1;
+    return 0;
+}
+
+static void worker_wake(void *arg) { (void)arg; }
+
+void workers_stop(void) {
+    for (int i = 0; i < nworkers; i++) {
+        atomic_store(&workers[i].stop, 1);
+        mailbox_post(&workers[i].mb, worker_wake, NULL);
+    }
+    for (int i = 0; i < nworkers; i++) pthread_join(workers[i].thread, NULL);
+    for (int i = 0; i < nworkers; i++) {
+        struct worker *w = &workers[i];
+        mailbox_destroy(&w->mb);
+        close(w->epfd);
+        wfree(w->rbuf);
+        lockset_free(&w->locks);
+    }
+    wfree(workers);
+    workers = NULL;
+    nworkers = 0;
+}

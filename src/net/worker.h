@@ -1,0 +1,39 @@
+/* worker.h — the worker threads. Each runs one epoll loop over the connections it
+ * owns (handed over by the acceptor through its mailbox) and a ~100 ms cron for idle
+ * timeouts and paused clients. Functions marked "owner thread" must run on the
+ * worker's own thread. */
+#ifndef WARDEN_WORKER_H
+#define WARDEN_WORKER_H
+#include "db/lockset.h"
+#include "net/mailbox.h"
+#include <pthread.h>
+#include <stdatomic.h>
+
+struct client;
+
+struct worker {
+    int id;                 /* 0..n-1 */
+    pthread_t thread;
+    int epfd;
+    struct mailbox mb;
+    struct client *clients; /* owner thread */
+    int nclients;
+    struct client *paused;  /* owner thread: clients waiting for CLIENT UNPAUSE */
+    char *rbuf;             /* owned: shared read buffer for clients without a partial request */
+    size_t rbuf_size;
+    struct lockset locks;   /* owner thread: the current command's shard locks */
+    _Atomic int stop;
+    long long last_cron_us;
+};
+
+int workers_start(int n);           /* main thread; returns 0 or -1 */
+void workers_stop(void);            /* main thread: ask all to finish, join them */
+int worker_count(void);
+struct worker *worker_get(int i);
+struct worker *worker_self(void);   /* the calling thread's worker, or NULL */
+/* Any thread: hand a freshly accepted socket to the next worker (round robin). */
+void worker_assign_socket(int fd, int is_unix);
+/* Owner thread: (re)watch a client's fd for writability. */
+void worker_want_write(struct client *c, int on);
+void worker_post(struct worker *w, mail_fn fn, void *arg);
+#endif

@@ -1,0 +1,216 @@
+/* server.c — see server.h. The main thread owns the listeners, signals and the
+ * housekeeping cron (LRU clock, active expiry); workers own connections. */
+#include "server.h"
+#include "cmd/table.h"
+#include "config.h"
+#include "db/db.h"
+#include "db/lockset.h"
+#include "net/listen.h"
+#include "net/registry.h"
+#include "net/worker.h"
+#include "stats.h"
+#include "util/alloc.h"
+#include "util/clock.h"
+#include "util/log.h"
+#include "util/siphash.h"
+#include "version.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct server_info server_info;
+static int shutdown_efd = -1;
+static _Atomic long long cron_loops;
+
+#define TAG_SIGNAL 1u
+#define TAG_SHUTDOWN 2u
+
+void server_request_shutdown(void) {
+    uint64_t one = 1;
+    ssize_t w = write(shutdown_efd, &one, sizeof(one));
+    (void)w;
+}
+
+long long server_cron_loops(void) { return atomic_load(&cron_loops); }
+
+static void server_make_run_id(void) {
+    unsigned char raw[20];
+    size_t got = 0;
+    while (got < sizeof(raw)) {
+        ssize_t n = getrandom(raw + got, sizeof(raw) - got, 0);
+        if (n > 0) got += (size_t)n;
+    }
+    for (int i = 0; i < 20; i++) snprintf(server_info.run_id + i * 2, 3, "%02x", raw[i]);
+}
+
+/* Raise RLIMIT_NOFILE for maxclients (+32 for our own fds) as Redis does, lowering
+ * maxclients when the system will not allow it. */
+static void server_adjust_open_files(void) {
+    long long want = server_config.maxclients + 32;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return;
+    if ((long long)rl.rlim_cur >= want) return;
+    rlim_t target = (rlim_t)want;
+    if (rl.rlim_max != RLIM_INFINITY && target > rl.rlim_max) target = rl.rlim_max;
+    rl.rlim_cur = target;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0 || (long long)target < want) {
+        getrlimit(RLIMIT_NOFILE, &rl);
+        long long fit = (long long)rl.rlim_cur - 32;
+        if (fit < 1) fit = 1;
+        log_warning("You requested maxclients of %lld requiring at least %lld max file descriptors. Server can't set "
+                    "maximum open files to %lld; maxclients is now %lld.",
+                    server_config.maxclients, want, want, fit);
+        server_config.maxclients = fit;
+    }
+}
+
+static void server_daemonize(void) {
+    pid_t pid = fork();
+    if (pid < 0) {
+        perror("fork");
+        exit(1);
+    }
+    if (pid > 0) exit(0);
+    setsid();
+    int fd = open("/dev/null", O_RDWR);
+    if (fd >= 0) {
+        dup2(fd, STDIN_FILENO);
+        dup2(fd, STDOUT_FILENO);
+        dup2(fd, STDERR_FILENO);
+        if (fd > STDERR_FILENO) close(fd);
+    }
+}
+
+static void server_write_pidfile(void) {
+    if (!server_config.pidfile || !server_config.pidfile[0]) return;
+    FILE *f = fopen(server_config.pidfile, "w");
+    if (!f) {
+        log_warning("Failed to write PID file: %s", strerror(errno));
+        return;
+    }
+    fprintf(f, "%d\n", (int)getpid());
+    fclose(f);
+}
+
+static void server_cron(void) {
+    atomic_fetch_add(&cron_loops, 1);
+    db_update_lru_clock();
+    /* Redis spends up to 25% of a cron period on active expiry; effort raises it */
+    int hz = server_config.hz;
+    long long period_us = 1000000 / (hz > 0 ? hz : 10);
+    long long budget = period_us / 4 + (period_us / 40) * (server_config.active_expire_effort - 1);
+    db_active_expire_cycle(budget);
+}
+
+int server_main(int argc, char **argv) {
+    hash_seed_init();
+    config_init();
+    config_load_from_args(argc, argv);
+    if (server_config.daemonize) server_daemonize();
+    if (server_config.logfile && server_config.logfile[0] && log_open(server_config.logfile) != 0) {
+        fprintf(stderr, "Can't open the log file: %s\n", strerror(errno));
+        return 1;
+    }
+    log_set_level(server_config.loglevel);
+    if (server_config.dir && server_config.dir[0] && chdir(server_config.dir) != 0) {
+        log_warning("Can't chdir to '%s': %s", server_config.dir, strerror(errno));
+        return 1;
+    }
+    ssize_t el = readlink("/proc/self/exe", server_info.executable, sizeof(server_info.executable) - 1);
+    if (el > 0) server_info.executable[el] = '\0';
+    server_make_run_id();
+    server_info.start_time_ms = clock_ms();
+    server_info.tcp_port = server_config.port;
+    int threads = server_config.threads;
+    if (threads <= 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = n > 0 ? (int)n : 1;
+    }
+    server_info.threads = threads;
+    signal(SIGPIPE, SIG_IGN);
+    server_adjust_open_files();
+
+    log_notice("Warden %s (Redis %s compatible) starting, pid=%d, %d worker threads", WARDEN_VERSION,
+               WARDEN_REDIS_VERSION, (int)getpid(), threads);
+    db_init_all(server_config.databases);
+    lockset_thread_init();
+    command_table_init(STATS_MAX_THREADS < threads + 2 ? STATS_MAX_THREADS : threads + 2);
+    if (listen_open_all() != 0) return 1;
+    server_write_pidfile();
+
+    /* signals arrive through a signalfd on this thread; workers block them */
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGTERM);
+    sigaddset(&mask, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &mask, NULL);
+    int sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+    shutdown_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+
+    db_lazyfree_start();
+    if (workers_start(threads) != 0) {
+        log_warning("Failed to start worker threads");
+        return 1;
+    }
+    int epfd = epoll_create1(EPOLL_CLOEXEC);
+    listen_register(epfd);
+    struct epoll_event ev = {.events = EPOLLIN, .data.u32 = TAG_SIGNAL};
+    epoll_ctl(epfd, EPOLL_CTL_ADD, sfd, &ev);
+    ev.data.u32 = TAG_SHUTDOWN;
+    epoll_ctl(epfd, EPOLL_CTL_ADD, shutdown_efd, &ev);
+    log_notice("Ready to accept connections tcp (port %d)", server_config.port);
+
+    long long last_cron = 0;
+    int running = 1;
+    while (running) {
+        int hz = server_config.hz;
+        int period_ms = 1000 / (hz > 0 ? hz : 10);
+        struct epoll_event events[64];
+        int n = epoll_wait(epfd, events, 64, period_ms);
+        for (int i = 0; i < n; i++) {
+            unsigned tag = events[i].data.u32;
+            if (tag == TAG_SIGNAL) {
+                struct signalfd_siginfo si;
+                if (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+                    log_warning("Received %s scheduling shutdown...", si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
+                    running = 0;
+                }
+            } else if (tag == TAG_SHUTDOWN) {
+                uint64_t v;
+                ssize_t r = read(shutdown_efd, &v, sizeof(v));
+                (void)r;
+                log_warning("User requested shutdown...");
+                running = 0;
+            } else if (listen_is_tag(tag)) {
+                listen_accept(tag);
+            }
+        }
+        long long now = clock_mono_us();
+        if (now - last_cron >= period_ms * 1000LL) {
+            last_cron = now;
+            server_cron();
+        }
+    }
+    /* graceful: stop accepting, let workers send what is pending, close, exit 0 */
+    listen_close_all();
+    workers_stop();
+    db_lazyfree_stop();
+    if (server_config.pidfile && server_config.pidfile[0]) unlink(server_config.pidfile);
+    log_warning("Warden is now ready to exit, bye bye...");
+    close(epfd);
+    close(sfd);
+    close(shutdown_efd);
+    db_free_all();
+    return 0;
+}
