@@ -9,12 +9,17 @@ import uuid
 
 import pytest
 
+# Connect from inside the namespace; optionally send a PING; print the first reply line.
 NS_PY = (
-    "import socket,sys\n"
-    "s=socket.create_connection((sys.argv[1],int(sys.argv[2])),timeout=5)\n"
-    "s.sendall(b'PING\\r\\n')\n"
+    "import socket,sys,time\n"
+    "for i in range(50):\n"
+    "    try:\n"
+    "        s=socket.create_connection((sys.argv[1],int(sys.argv[2])),timeout=5); break\n"
+    "    except OSError:\n"
+    "        time.sleep(0.1)\n"
+    "if sys.argv[3]=='1': s.sendall(b'PING\\r\\n')\n"
     "buf=b''\n"
-    "while True:\n"
+    "while b'\\r\\n' not in buf:\n"
     "    d=s.recv(4096)\n"
     "    if not d: break\n"
     "    buf+=d\n"
@@ -54,16 +59,18 @@ def netns():
     sh("ip", "link", "del", host_if)
 
 
-def remote_ping(ns, host_ip, port):
-    out = subprocess.run(["ip", "netns", "exec", ns, "/usr/bin/python3", "-c", NS_PY, host_ip, str(port)],
-                         capture_output=True, text=True, timeout=20)
+def remote_ping(ns, host_ip, port, send=True):
+    out = subprocess.run(["ip", "netns", "exec", ns, "/usr/bin/python3", "-c", NS_PY, host_ip, str(port),
+                          "1" if send else "0"],
+                         capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out.stderr
     return out.stdout
 
 
 def test_non_loopback_denied_without_password(make_server, netns):
     ns, host_ip = netns
     s = make_server(args=["--bind", "127.0.0.1", host_ip])
-    reply = remote_ping(ns, host_ip, s.port)
+    reply = remote_ping(ns, host_ip, s.port, send=False)
     assert reply.startswith("-DENIED Redis is running in protected mode"), reply
     # the loopback client is unaffected and the server is alive
     assert s.client().ping()
