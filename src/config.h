@@ -49,6 +49,13 @@ struct server_config {
     _Atomic int lazyfree_lazy_user_del;
     _Atomic int lazyfree_lazy_user_flush;
     _Atomic int active_expire_effort;
+    /* access control */
+    char *aclfile;
+    _Atomic long long acllog_max_len;
+    _Atomic int acl_pubsub_default;     /* 0 resetchannels, 1 allchannels */
+    _Atomic long long auth_failure_limit;
+    _Atomic long long auth_failure_window;
+    char *audit_log;
     char *config_file;                  /* absolute path of the file we started from, or NULL */
 };
 

@@ -76,7 +76,7 @@ static int listen_unix(const char *path, int perm) {
         log_warning("unixsocket path too long: %s", path);
         return -1;
     }
-    strcpy(sa.sun_path, path); /* length checked above */
+    memcpy(sa.sun_path, path, strlen(path) + 1); /* length checked above */
     unlink(path);
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) return -1;
