@@ -10,6 +10,7 @@
 #include "util/alloc.h"
 #include "util/log.h"
 #include "acl/acl.h"
+#include "cmd/table.h"
 #include "acl/acl_log.h"
 #include "acl/audit.h"
 #include "acl/auth_throttle.h"
@@ -117,6 +118,24 @@ static void audit_log_after(const struct config_option *o) {
     if (!path[0]) audit_close();
     else if (audit_open(path) != 0) log_warning("audit log: cannot open %s", path);
 }
+/* rename-command NAME NEWNAME / rename-command NAME "" (disable), config file only. */
+static int rename_parse(const struct config_option *o, int argc, char **argv, int runtime, char *err, size_t errlen) {
+    (void)o;
+    if (runtime || argc != 2) {
+        snprintf(err, errlen, runtime ? "rename-command can only be set in the config file" : "wrong number of arguments");
+        return -1;
+    }
+    if (command_table_add_rename(argv[0], argv[1]) != 0) {
+        snprintf(err, errlen, "rename-command is applied at start-up only");
+        return -1;
+    }
+    return 0;
+}
+static void rename_format(const struct config_option *o, char *buf, size_t size) {
+    (void)o;
+    if (size) buf[0] = '\0';
+}
+
 static const struct config_enum pubsub_default_enum[] = {{"resetchannels", 0}, {"allchannels", 1}, {NULL, 0}};
 
 #define F(x) ((void *)&server_config.x)
@@ -156,6 +175,7 @@ const struct config_option config_options[] = {
     {.name = "auth-failure-limit", .type = CFG_LL, .field = F(auth_failure_limit), .deflt = "10", .min = 0, .max = 1000000, .after_set = auth_throttle_after},
     {.name = "auth-failure-window", .type = CFG_LL, .field = F(auth_failure_window), .deflt = "60", .min = 1, .max = 86400, .after_set = auth_throttle_after},
     {.name = "audit-log", .type = CFG_STRING, .field = F(audit_log), .deflt = "", .after_set = audit_log_after},
+    {.name = "rename-command", .type = CFG_SPECIAL, .flags = CFG_MULTI_ARG | CFG_IMMUTABLE, .parse = rename_parse, .format = rename_format},
     {.name = NULL},
 };
 

@@ -276,3 +276,13 @@ def test_audit_log(make_server, tmp_path):
     text = path.read_text()
     assert "topsecret" not in text and "wrongsecret" not in text
     assert oct(os.stat(path).st_mode & 0o777) == "0o600"
+
+
+def test_rename_command(make_server):
+    s = make_server(config_text='rename-command GET fetch\nrename-command ECHO ""\n')
+    c = s.client()
+    c.set("rk", "v")
+    assert c.execute_command("FETCH", "rk") == b"v"
+    assert err(c.execute_command, "GET", "rk").startswith("unknown command 'GET'")
+    assert err(c.execute_command, "ECHO", "x").startswith("unknown command 'ECHO'")
+
