@@ -119,19 +119,16 @@ static void ttl_generic(struct client *c, int seconds, int absolute) {
         reply_int(&c->out, -2);
         return;
     }
-    long long when = entry_expire(e);
+    long long when = entry_expire(e); /* stored TTLs are never negative (past ones delete) */
     if (when == -1) {
         reply_int(&c->out, -1);
         return;
     }
-    if (absolute) {
-        reply_int(&c->out, seconds ? when / 1000 : when);
-        return;
-    }
-    long long left = when - db_now_ms(); /* when >= 0 and now >= 0: cannot overflow */
-    if (left < 0) left = 0;
-    /* seconds round to nearest, as Redis: a key with 1.6 s left reports 2 */
-    reply_int(&c->out, seconds ? (left + 500) / 1000 : left);
+    long long v = absolute ? when : when - db_now_ms(); /* when >= 0, now >= 0: no overflow */
+    if (v < 0) v = 0;
+    /* seconds round to nearest, as Redis (a key with 1.6 s left reports 2), in unsigned
+     * arithmetic so that a time near LLONG_MAX rounds instead of overflowing */
+    reply_int(&c->out, seconds ? (long long)(((unsigned long long)v + 500) / 1000) : v);
 }
 
 static void ttl_command(struct client *c) { ttl_generic(c, 1, 0); }
