@@ -292,3 +292,45 @@ def test_active_expiry_reclaims_10000_keys(c):
     assert _wait_dbsize(c, 0, 5 * SLOW) == 0
     c.execute_command("SELECT", "0")
     assert _wait_dbsize(c, 0, 5 * SLOW) == 0
+
+
+# ------------------------------------------------------------------ keyspace events
+
+
+def test_keyspace_events(server, c):
+    try:
+        c.execute_command("CONFIG", "SET", "notify-keyspace-events", "KEA")
+    except redis.ResponseError:
+        pytest.skip("keyspace notifications not available yet")
+    sub = server.client()
+    p = sub.pubsub()
+    try:
+        p.psubscribe("__keyevent@0__:*")
+        assert p.get_message(timeout=2)["type"] == "psubscribe"
+        c.execute_command("SET", "k", "v")
+        c.execute_command("EXPIRE", "k", "100")
+        c.execute_command("EXPIRE", "k", "100", "NX")  # refused: no event
+        c.execute_command("PERSIST", "k")
+        c.execute_command("PERSIST", "k")  # nothing to remove: no event
+        c.execute_command("PEXPIREAT", "k", "99999999999999")
+        c.execute_command("EXPIRE", "k", "-1")
+        c.execute_command("EXPIRE", "nosuch", "10")
+        c.execute_command("SET", "k", "v", "PX", "1")
+        time.sleep(0.02)
+        c.execute_command("GET", "k")  # reclaimed here or by active expiry: one event
+        c.execute_command("SET", "__end__", "1")
+        got = []
+        deadline = time.time() + 5 * SLOW
+        while time.time() < deadline:
+            m = p.get_message(timeout=0.5)
+            if not m:
+                continue
+            if m["data"] == b"__end__":
+                break
+            got.append((m["channel"].decode().split(":", 1)[1], m["data"]))
+        assert got == [("set", b"k"), ("expire", b"k"), ("persist", b"k"), ("expire", b"k"), ("del", b"k"),
+                       ("set", b"k"), ("expire", b"k"), ("expired", b"k")]
+    finally:
+        c.execute_command("CONFIG", "SET", "notify-keyspace-events", "")
+        p.close()
+        sub.close()
