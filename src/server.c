@@ -263,5 +263,6 @@ int server_main(int argc, char **argv) {
     audit_close();
     db_free_all();
     acl_shutdown();
+    lockset_thread_free();
     return 0;
 }

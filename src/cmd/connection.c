@@ -31,8 +31,12 @@ static void quit_command(struct client *c) {
 
 static void select_command(struct client *c) {
     long long id;
-    if (num_parse_ll(c->argv[1].ptr, c->argv[1].len, &id) != 0 || id < INT32_MIN || id > INT32_MAX) {
+    if (num_parse_ll(c->argv[1].ptr, c->argv[1].len, &id) != 0) {
         reply_not_integer(c);
+        return;
+    }
+    if (id < INT32_MIN || id > INT32_MAX) {
+        reply_error(&c->out, "ERR value is out of range, value must between -2147483648 and 2147483647");
         return;
     }
     struct db *db = db_get((int)id);
