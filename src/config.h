@@ -145,6 +145,10 @@ struct server_config {
     _Atomic int lazyfree_lazy_user_flush;
     /* TLS (feature-gated until TLS exists) */
     _Atomic int tls_port;
+    /* Warden's own security options (ACL brute-force throttling, audit trail) */
+    _Atomic long long auth_failure_limit;
+    _Atomic long long auth_failure_window;
+    char *audit_log;
     char *config_file;                  /* absolute path of the file we started from, or NULL */
 };
 

@@ -1,6 +1,6 @@
 /* config_options.c — the rows of the option table: every option redis-server 7.0 shows
  * in CONFIG GET * (with its aliases, defaults, bounds and mutability), plus Warden's own
- * `threads`. Three kinds of rows (docs/config.md lists them all):
+ * `threads`, `auth-failure-limit`, `auth-failure-window` and `audit-log`. Three kinds of rows (docs/config.md lists them all):
  *   implemented   — a field in server_config that Warden reads;
  *   CFG_NOOP      — meaningless for Warden (activerehashing, jemalloc-bg-thread...):
  *                   accepted, noted once in the log at start-up, shown by CONFIG GET;
@@ -8,10 +8,15 @@
  *                   at values that ask for nothing missing; a value that needs a feature
  *                   Warden does not have yet is refused with a clear message.
  * Bounds and error texts are Redis 7.0's. Multi-word options live in config_special.c. */
+#include "acl/acl.h"
+#include "acl/acl_log.h"
+#include "acl/audit.h"
+#include "acl/auth_throttle.h"
 #include "config.h"
 #include "config_int.h"
 #include "util/log.h"
 #include <ctype.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -85,16 +90,6 @@ static int syslog_check(const struct config_option *o, long long *v, char *err, 
     (void)o;
     if (*v) {
         snprintf(err, errlen, "logging to syslog is not available in this Warden build yet; use logfile");
-        return -1;
-    }
-    return 0;
-}
-
-static int aclfile_check(const struct config_option *o, const char *v, char *err, size_t errlen) {
-    (void)o;
-    if (*v) {
-        snprintf(err, errlen, "an ACL file needs ACL support, which this Warden build does not have yet; "
-                              "refusing rather than starting without its users");
         return -1;
     }
     return 0;
@@ -179,6 +174,45 @@ bad:
     return -1;
 }
 
+/* requirepass is the default user's password (ACL). */
+static int requirepass_apply(const struct config_option *o, char *err, size_t errlen) {
+    (void)o; (void)err; (void)errlen;
+    char buf[1024];
+    config_copy_string(&server_config.requirepass, buf, sizeof(buf));
+    acl_set_requirepass(buf);
+    return 0;
+}
+
+static int acllog_apply(const struct config_option *o, char *err, size_t errlen) {
+    (void)o; (void)err; (void)errlen;
+    acl_log_set_max_len(atomic_load(&server_config.acllog_max_len));
+    return 0;
+}
+
+static int auth_throttle_apply(const struct config_option *o, char *err, size_t errlen) {
+    (void)o; (void)err; (void)errlen;
+    auth_throttle_configure(atomic_load(&server_config.auth_failure_limit),
+                            atomic_load(&server_config.auth_failure_window));
+    return 0;
+}
+
+/* CONFIG SET audit-log: switch files, or stop with "" (start-up opens it in server.c).
+ * A file that cannot be opened fails the CONFIG SET (and the old value comes back). */
+static int audit_log_apply(const struct config_option *o, char *err, size_t errlen) {
+    (void)o;
+    char path[4096];
+    config_copy_string(&server_config.audit_log, path, sizeof(path));
+    if (!path[0]) {
+        audit_close();
+        return 0;
+    }
+    if (audit_open(path) != 0) {
+        snprintf(err, errlen, "can't open the audit log: %s", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 static int loglevel_apply(const struct config_option *o, char *err, size_t errlen) {
     (void)err; (void)errlen;
     log_set_level(atomic_load((_Atomic int *)o->field));
@@ -257,10 +291,14 @@ const struct config_option config_options[] = {
     BOOL_("activerehashing", NULL, NOOP, NULL, "yes"),
     BOOL_("dynamic-hz", NULL, NOOP, NULL, "yes"),
     /* ---- security ---- */
-    STR_("requirepass", NULL, CFG_SENSITIVE | ENULL, F(requirepass), ""),
-    STR_("aclfile", NULL, IMM, F(aclfile), "", .check_str = aclfile_check),
-    LL_("acllog-max-len", NULL, 0, F(acllog_max_len), "128", 0, LMAX),
+    STR_("requirepass", NULL, CFG_SENSITIVE | ENULL, F(requirepass), "", .apply = requirepass_apply),
+    STR_("aclfile", NULL, IMM, F(aclfile), ""),
+    LL_("acllog-max-len", NULL, 0, F(acllog_max_len), "128", 0, LMAX, .apply = acllog_apply),
     ENUM_("acl-pubsub-default", NULL, 0, F(acl_pubsub_default), "resetchannels", acl_pubsub_enum),
+    /* Warden's own: wrong-password throttling and the audit log (docs/acl.md) */
+    LL_("auth-failure-limit", NULL, 0, F(auth_failure_limit), "10", 0, 1000000, .apply = auth_throttle_apply),
+    LL_("auth-failure-window", NULL, 0, F(auth_failure_window), "60", 1, 86400, .apply = auth_throttle_apply),
+    STR_("audit-log", NULL, 0, F(audit_log), "", .apply = audit_log_apply),
     /* ---- limits and memory ---- */
     MEM_("proto-max-bulk-len", NULL, 0, F(proto_max_bulk_len), "512mb", 1024 * 1024, LMAX),
     MEM_("client-query-buffer-limit", NULL, 0, F(client_query_buffer_limit), "1gb", 1024 * 1024, LMAX),

@@ -5,6 +5,8 @@
  * parse function (validate; store unless CFG_MODE_DRY), a CONFIG GET formatter that parses
  * back to the same value, and where Redis writes it specially, a REWRITE function.
  * Error texts are Redis 7.0's. Callers hold config_lock for writing once workers run. */
+#include "acl/acl.h"
+#include "cmd/table.h"
 #include "config.h"
 #include "config_int.h"
 #include "db/notify.h"
@@ -519,21 +521,21 @@ void config_dir_rewrite(const struct config_option *o, struct config_rewrite_sta
 
 /* ---- directives that are not options ---- */
 
+/* `user` lines go to ACL (applied once the command table exists); rename-command renames or
+ * (with "") disables a command before the table is built; Warden loads no modules and is
+ * never a sentinel. */
 int config_special_directive(const char *name, int argc, char **argv, char *err, size_t errlen, int *refuse) {
-    (void)argv;
     *refuse = 1;
     if (!strcasecmp(name, "rename-command")) {
         if (argc != 3) snprintf(err, errlen, "Bad directive or wrong number of arguments");
-        else
-            snprintf(err, errlen, "rename-command is not supported by this Warden build yet; refusing to start "
-                                  "with the command still reachable under its own name");
+        else if (command_table_add_rename(argv[1], argv[2]) != 0)
+            snprintf(err, errlen, "rename-command is applied at start-up only");
+        else *refuse = 0;
         return 1;
     }
     if (!strcasecmp(name, "user")) {
         if (argc < 2) snprintf(err, errlen, "Bad directive or wrong number of arguments");
-        else
-            snprintf(err, errlen, "ACL users need ACL support, which this Warden build does not have yet; "
-                                  "refusing rather than starting without them");
+        else if (acl_config_user_line(argc - 1, argv + 1, err, errlen) == 0) *refuse = 0;
         return 1;
     }
     if (!strcasecmp(name, "loadmodule")) {
