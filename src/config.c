@@ -31,6 +31,9 @@ union config_slot {
 };
 static union config_slot *slots;
 static char **default_text; /* formatted default of each row, for REWRITE and is_default */
+/* One CONFIG SET at a time: validate, commit, apply and a possible rollback form one unit,
+ * so a rollback never undoes another client's change. */
+static pthread_mutex_t set_mutex = PTHREAD_MUTEX_INITIALIZER;
 static int option_count;
 
 #define CONFIG_FORMAT_MAX 8192
@@ -479,16 +482,12 @@ int config_is_sensitive(const char *name) {
     return o && (o->flags & CFG_SENSITIVE);
 }
 
-static int config_apply_value(const struct config_option *o, const char *value, int mode, char *err, size_t errlen) {
-    return config_apply_text(o, value, mode, err, errlen);
-}
-
 /* Put back the old values of rows [0, n) (after a failed commit or hook). */
 static void config_restore(const struct config_option **opts, char **old, int n) {
     char err[256];
     pthread_rwlock_wrlock(&config_lock);
     for (int i = 0; i < n; i++)
-        if (old[i] && config_apply_value(opts[i], old[i], CFG_MODE_RUNTIME, err, sizeof(err)) != 0)
+        if (old[i] && config_apply_text(opts[i], old[i], CFG_MODE_RUNTIME, err, sizeof(err)) != 0)
             log_warning("CONFIG SET rollback of '%s' failed: %s", opts[i]->name, err);
     pthread_rwlock_unlock(&config_lock);
     for (int i = 0; i < n; i++)
@@ -499,6 +498,7 @@ int config_set_many(int n, const char *const *names, const char *const *values, 
                     size_t errlen) {
     const struct config_option **opts = wcalloc((size_t)n, sizeof(*opts));
     char **old = wcalloc((size_t)n, sizeof(*old));
+    pthread_mutex_lock(&set_mutex);
     char why[512];
     int rc = -1, committed = 0;
     const char *bad_name = NULL;
@@ -531,7 +531,7 @@ int config_set_many(int n, const char *const *names, const char *const *values, 
     }
     /* 2. values: validate them all before changing anything */
     for (int i = 0; i < n && !bad_name; i++) {
-        if (config_apply_value(opts[i], values[i], CFG_MODE_RUNTIME | CFG_MODE_DRY, why, sizeof(why)) != 0)
+        if (config_apply_text(opts[i], values[i], CFG_MODE_RUNTIME | CFG_MODE_DRY, why, sizeof(why)) != 0)
             bad_name = names[i];
     }
     if (bad_name) goto fail;
@@ -541,7 +541,7 @@ int config_set_many(int n, const char *const *names, const char *const *values, 
     for (int i = 0; i < n; i++) {
         old[i] = config_value_dup(opts[i]);
         committed = i + 1;
-        if (config_apply_value(opts[i], values[i], CFG_MODE_RUNTIME, why, sizeof(why)) != 0) {
+        if (config_apply_text(opts[i], values[i], CFG_MODE_RUNTIME, why, sizeof(why)) != 0) {
             bad_name = names[i];
             break;
         }
@@ -579,6 +579,7 @@ fail:
     if (why[0]) snprintf(err, errlen, "ERR CONFIG SET failed (possibly related to argument '%s') - %s", bad_name, why);
     else snprintf(err, errlen, "ERR CONFIG SET failed (possibly related to argument '%s')", bad_name);
 out:
+    pthread_mutex_unlock(&set_mutex);
     for (int i = 0; i < n; i++) wfree(old[i]);
     wfree(old);
     wfree(opts);

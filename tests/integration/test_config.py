@@ -622,3 +622,31 @@ def test_rewrite_error_reported(make_server):
     os.rmdir(path)
     assert sorted(os.listdir(s.dir)) == ["server.log"]  # no temp file left behind
     assert "CONFIG REWRITE failed: Is a directory" in s.read_log()
+
+
+def test_rewrite_quotes_binary_strings(make_server):
+    s = make_server(config_text="hz 10\n")
+    r = s.client()
+    value = b'\x01\xff tab\there "q" \\ end'
+    r.execute_command("CONFIG", "SET", "masteruser", value)
+    r.execute_command("CONFIG", "REWRITE")
+    text = open(os.path.join(s.dir, "warden.conf"), "rb").read()
+    assert b'masteruser "\\x01\\xff tab\\there \\"q\\" \\\\ end"\n' in text
+    s2 = make_server(config_text=text.decode())
+    assert s2.client().execute_command("CONFIG", "GET", "masteruser") == [b"masteruser", value]
+
+
+def test_config_set_hostile_sizes(server):
+    r = server.client()
+    assert r.execute_command("CONFIG", "GET", "*a" * 20000 + "b") == []
+    assert len(r.execute_command("CONFIG", "GET", *(["*"] * 2000))) == 2 * (192 + len(WARDEN_OWN))
+    big = b"x" * 200000
+    assert r.execute_command("CONFIG", "SET", "masterauth", big) == b"OK"
+    assert r.execute_command("CONFIG", "GET", "masterauth") == [b"masterauth", big]
+    r.execute_command("CONFIG", "SET", "masterauth", "")
+    args = []
+    for i in range(1000):
+        args += ["hz", str(i)]
+    with pytest.raises(redis.ResponseError, match="'hz'\\) - duplicate parameter"):
+        r.execute_command("CONFIG", "SET", *args)
+    assert r.execute_command("CONFIG", "GET", "hz") == [b"hz", b"10"]
