@@ -269,9 +269,8 @@ int config_apply(const struct config_option *o, int argc, char **argv, int mode,
             snprintf(err, errlen, "argument must be 'yes' or 'no'");
             return -1;
         }
-        long long lb = b;
-        if (o->check && o->check(o, &lb, err, errlen) != 0) return -1;
-        if (!dry) atomic_store((_Atomic int *)f, (int)lb);
+        if (o->check && o->check(o, b, err, errlen) != 0) return -1;
+        if (!dry) atomic_store((_Atomic int *)f, b);
         break;
     }
     case CFG_INT:
@@ -279,7 +278,8 @@ int config_apply(const struct config_option *o, int argc, char **argv, int mode,
     case CFG_MEMORY: {
         long long n;
         if (config_numeric(o, v, &n, err, errlen) != 0) return -1;
-        if (o->check && o->check(o, &n, err, errlen) != 0) return -1;
+        if (o->check && o->check(o, n, err, errlen) != 0) return -1;
+        if (o->adjust) n = o->adjust(o, n);
         if (dry) break;
         if (o->type == CFG_INT) atomic_store((_Atomic int *)f, (int)n);
         else atomic_store((_Atomic long long *)f, n);
@@ -295,9 +295,8 @@ int config_apply(const struct config_option *o, int argc, char **argv, int mode,
                 n += (size_t)snprintf(err + n, errlen - n, "%s%s", e->name, e[1].name ? ", " : "");
             return -1;
         }
-        long long ev = e->value;
-        if (o->check && o->check(o, &ev, err, errlen) != 0) return -1;
-        if (!dry) atomic_store((_Atomic int *)f, (int)ev);
+        if (o->check && o->check(o, e->value, err, errlen) != 0) return -1;
+        if (!dry) atomic_store((_Atomic int *)f, e->value);
         break;
     }
     case CFG_STRING: {
@@ -340,7 +339,8 @@ void config_init(void) {
     config_options_reset_load_state();
     for (const struct config_option *o = config_options; o->name; o++) {
         char err[256];
-        if (config_apply_text(o, o->deflt ? o->deflt : "", CFG_MODE_DEFAULT, err, sizeof(err)) != 0) {
+        if (!o->deflt) continue; /* a directive-like row with nothing to show */
+        if (config_apply_text(o, o->deflt, CFG_MODE_DEFAULT, err, sizeof(err)) != 0) {
             fprintf(stderr, "internal error: default of '%s': %s\n", o->name, err);
             abort();
         }
@@ -562,6 +562,7 @@ int config_set_many(int n, const char *const *names, const char *const *values, 
         if (opts[i]->apply && opts[i]->apply(opts[i], why, sizeof(why)) != 0) bad = 1;
         else if (!changed) continue;
         else if (hook && hook(opts[i]->name, why, sizeof(why)) != 0) bad = 1;
+        else if (opts[i]->after_set) opts[i]->after_set(opts[i]);
         else if (!hook && (opts[i]->flags & CFG_NEEDS_HOOK)) {
             snprintf(why, sizeof(why), "changing it at run time is not supported by this Warden build yet; restart "
                                        "with the new value");

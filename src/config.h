@@ -72,7 +72,7 @@ struct server_config {
     _Atomic int loglevel;
     _Atomic int syslog_enabled;
     char *syslog_ident;
-    _Atomic int syslog_facility;        /* LOG_LOCAL0 ... as <syslog.h> */
+    _Atomic int syslog_facility;        /* 0 user, 1..8 local0..local7 */
     char *dir;                          /* as given; CONFIG GET reports getcwd() */
     _Atomic int hz;                     /* clamped to 1..500 like Redis */
     _Atomic int enable_debug_command;   /* CONFIG_ALLOW_* */

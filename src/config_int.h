@@ -33,11 +33,14 @@ struct config_enum {
 
 struct config_option;
 struct config_rewrite_state;
-/* Extra validation of a parsed numeric/bool/enum value; may adjust it (hz is clamped).
- * Runs in dry runs too, so it has no side effects. */
-typedef int config_check_fn(const struct config_option *o, long long *v, char *err, size_t errlen);
+/* Extra validation of a parsed numeric/bool/enum value. Runs in CONFIG SET's validation
+ * pass too, before anything is stored: no side effects here (use .apply). */
+typedef int config_check_fn(const struct config_option *o, long long v, char *err, size_t errlen);
+/* Turn an accepted numeric value into the one stored (hz is clamped to 1..500). */
+typedef long long config_adjust_fn(const struct config_option *o, long long v);
 typedef int config_check_str_fn(const struct config_option *o, const char *v, char *err, size_t errlen);
-/* CFG_SPECIAL: validate argv and, unless mode has CFG_MODE_DRY, store it. */
+/* CFG_SPECIAL: validate argv and, unless mode has CFG_MODE_DRY, store it. (`mode` is 0 when
+ * reading the configuration, so older parse functions that take it as "runtime" work.) */
 typedef int config_parse_fn(const struct config_option *o, int argc, char **argv, int mode, char *err,
                             size_t errlen);
 /* CFG_SPECIAL: the CONFIG GET text (must parse back to the same value). */
@@ -47,6 +50,8 @@ typedef void config_rewrite_fn(const struct config_option *o, struct config_rewr
 /* After a CONFIG SET committed a changed value (outside config_lock). Returns 0, or -1 with
  * err filled: the whole CONFIG SET is then rolled back. */
 typedef int config_apply_fn(const struct config_option *o, char *err, size_t errlen);
+/* Older form of apply that cannot fail: runs after a CONFIG SET changed the value. */
+typedef void config_after_set_fn(const struct config_option *o);
 
 struct config_option {
     const char *name;
@@ -58,11 +63,13 @@ struct config_option {
     long long min, max;              /* numeric bounds */
     const struct config_enum *enums; /* CFG_ENUM */
     config_check_fn *check;          /* extra validation of numeric/bool/enum values */
+    config_adjust_fn *adjust;        /* numeric: value stored for an accepted value */
     config_check_str_fn *check_str;  /* extra validation of strings */
     config_parse_fn *parse;          /* CFG_SPECIAL */
     config_format_fn *format;        /* CFG_SPECIAL */
     config_rewrite_fn *rewrite;      /* optional */
     config_apply_fn *apply;          /* optional, CONFIG SET only */
+    config_after_set_fn *after_set;  /* optional, CONFIG SET only, when the value changed */
 };
 
 extern const struct config_option config_options[]; /* NULL-name terminated */

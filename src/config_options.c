@@ -57,9 +57,9 @@ static const struct config_enum tls_auth_clients_enum[] = {{"no", 0}, {"yes", 1}
 
 /* ---- checks: refuse values that ask for a feature Warden does not have yet ---- */
 
-static int appendonly_check(const struct config_option *o, long long *v, char *err, size_t errlen) {
+static int appendonly_check(const struct config_option *o, long long v, char *err, size_t errlen) {
     (void)o;
-    if (*v) {
+    if (v) {
         snprintf(err, errlen, "appendonly yes needs the append-only file, which this Warden build does not "
                               "have yet; refusing rather than silently losing durability");
         return -1;
@@ -67,18 +67,18 @@ static int appendonly_check(const struct config_option *o, long long *v, char *e
     return 0;
 }
 
-static int cluster_enabled_check(const struct config_option *o, long long *v, char *err, size_t errlen) {
+static int cluster_enabled_check(const struct config_option *o, long long v, char *err, size_t errlen) {
     (void)o;
-    if (*v) {
+    if (v) {
         snprintf(err, errlen, "cluster mode is not available in this Warden build yet");
         return -1;
     }
     return 0;
 }
 
-static int tls_port_check(const struct config_option *o, long long *v, char *err, size_t errlen) {
+static int tls_port_check(const struct config_option *o, long long v, char *err, size_t errlen) {
     (void)o;
-    if (*v) {
+    if (v) {
         snprintf(err, errlen, "TLS is not available in this Warden build yet; refusing rather than listening "
                               "without encryption");
         return -1;
@@ -86,9 +86,9 @@ static int tls_port_check(const struct config_option *o, long long *v, char *err
     return 0;
 }
 
-static int syslog_check(const struct config_option *o, long long *v, char *err, size_t errlen) {
+static int syslog_check(const struct config_option *o, long long v, char *err, size_t errlen) {
     (void)o;
-    if (*v) {
+    if (v) {
         snprintf(err, errlen, "logging to syslog is not available in this Warden build yet; use logfile");
         return -1;
     }
@@ -98,18 +98,15 @@ static int syslog_check(const struct config_option *o, long long *v, char *err, 
 /* ---- checks Redis makes ---- */
 
 /* Redis accepts any hz and clamps it to 1..500. */
-static int hz_check(const struct config_option *o, long long *v, char *err, size_t errlen) {
-    (void)o; (void)err; (void)errlen;
-    if (*v < 1) *v = 1;
-    if (*v > 500) *v = 500;
-    return 0;
+static long long hz_adjust(const struct config_option *o, long long v) {
+    (void)o;
+    return v < 1 ? 1 : v > 500 ? 500 : v;
 }
 
 /* The replication backlog is never smaller than 16 KB. */
-static int backlog_check(const struct config_option *o, long long *v, char *err, size_t errlen) {
-    (void)o; (void)err; (void)errlen;
-    if (*v < 16 * 1024) *v = 16 * 1024;
-    return 0;
+static long long backlog_adjust(const struct config_option *o, long long v) {
+    (void)o;
+    return v < 16 * 1024 ? 16 * 1024 : v;
 }
 
 static int filename_check(const struct config_option *o, const char *v, char *err, size_t errlen) {
@@ -267,7 +264,7 @@ const struct config_option config_options[] = {
     ENUM_("syslog-facility", NULL, IMM, F(syslog_facility), "local0", syslog_facility_enum),
     STR_("dir", NULL, CFG_PROTECTED, F(dir), "./", .check_str = config_dir_check, .format = config_dir_format,
          .rewrite = config_dir_rewrite, .apply = config_dir_apply),
-    INT_("hz", NULL, 0, F(hz), "10", 0, IMAX, .check = hz_check),
+    INT_("hz", NULL, 0, F(hz), "10", 0, IMAX, .adjust = hz_adjust),
     ENUM_("enable-debug-command", NULL, IMM, F(enable_debug_command), "no", allow_enum),
     ENUM_("enable-protected-configs", NULL, IMM, F(enable_protected_configs), "no", allow_enum),
     ENUM_("enable-module-command", NULL, IMM | NOOP, F(enable_module_command), "no", allow_enum),
@@ -394,7 +391,7 @@ const struct config_option config_options[] = {
     INT_("repl-ping-replica-period", "repl-ping-slave-period", 0, NULL, "10", 1, IMAX),
     INT_("repl-timeout", NULL, 0, NULL, "60", 1, IMAX),
     BOOL_("repl-disable-tcp-nodelay", NULL, 0, NULL, "no"),
-    MEM_("repl-backlog-size", NULL, 0, NULL, "1mb", 1, LMAX, .check = backlog_check),
+    MEM_("repl-backlog-size", NULL, 0, NULL, "1mb", 1, LMAX, .adjust = backlog_adjust),
     LL_("repl-backlog-ttl", NULL, 0, NULL, "3600", 0, LMAX),
     BOOL_("repl-diskless-sync", NULL, 0, NULL, "yes"),
     INT_("repl-diskless-sync-delay", NULL, 0, NULL, "5", 0, IMAX),
