@@ -107,6 +107,7 @@ static void *worker_main(void *arg) {
         conn_flush(w->clients);
         conn_close(w->clients);
     }
+    lockset_thread_free();
     return NULL;
 }
 
