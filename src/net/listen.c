@@ -134,7 +134,7 @@ void listen_accept(unsigned tag) {
                 log_warning("Accepting client connection: %s", strerror(errno));
             return;
         }
-        if (registry_count() >= server_config.maxclients) {
+        if (registry_count() + worker_pending_sockets() >= server_config.maxclients) {
             static const char msg[] = "-ERR max number of clients reached\r\n";
             ssize_t w = write(fd, msg, sizeof(msg) - 1);
             (void)w;
