@@ -48,6 +48,10 @@ deps-check:
 deps:
 	scripts/install-deps.sh --all
 
+# Every compile waits for the dependency check (order-only: it never forces a rebuild),
+# so `make -j2` on a fresh machine installs libjemalloc-dev & co. before compiling.
+$(OBJS) $(ASAN_OBJS): | deps-check
+
 build/warden: $(OBJS)
 	$(CC) $(BASE) $(HARDEN) $(HARDLD) -o $@ $(OBJS) $(LIBS)
 
