@@ -111,7 +111,7 @@ fuzz: $(FUZZ_TARGETS)
 	    echo "== fuzz_$$t for $(FUZZ_SECONDS)s"; \
 	    build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -dict=fuzz/$$t.dict \
 	        -artifact_prefix=build/fuzz/crash-$$t- -print_final_stats=0 \
-	        fuzz/corpus-run/$$t fuzz/corpus/$$t 2>&1 | grep -E '^(#[0-9]+ +DONE|==[0-9]+==|SUMMARY|INFO: Done)' || true; \
+	        fuzz/corpus-run/$$t fuzz/corpus/$$t 2>&1 | grep -E '^(Done [0-9]+ runs|==[0-9]+==|SUMMARY)' || true; \
 	    if ls build/fuzz/crash-$$t-* >/dev/null 2>&1; then echo "fuzz_$$t found a crash:"; ls build/fuzz/crash-$$t-*; exit 1; fi; \
 	done
 
