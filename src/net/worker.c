@@ -111,8 +111,9 @@ static void *worker_main(void *arg) {
     /* shutting down: give pending replies one chance to leave, then close everything */
     mailbox_drain(&w->mb);
     while (w->clients) {
-        conn_flush(w->clients);
-        conn_close(w->clients);
+        /* conn_flush closes the client itself on a write error or a pending close */
+        struct client *c = w->clients;
+        if (conn_flush(c) == 0) conn_close(c);
     }
     lockset_thread_free();
     return NULL;

@@ -307,6 +307,28 @@ static void test_block_edges(void) {
     reply_free(&r); /* twice is harmless */
 }
 
+/* A block made big for one large reply must not stay with the connection once sent:
+ * an idle client would otherwise keep e.g. 100 MB after one big GET. */
+static void test_big_block_released(void) {
+    struct reply r;
+    reply_init(&r);
+    size_t big = 4 * 1024 * 1024;
+    char *payload = malloc(big);
+    memset(payload, 'b', big);
+    reply_bulk(&r, payload, big);
+    free(payload);
+    reply_consume(&r, r.pending / 2);
+    CHECK(r.pending > 0);
+    reply_consume(&r, r.pending);
+    CHECK(r.pending == 0);
+    CHECK(r.head == NULL || r.head->size <= REPLY_BLOCK_SIZE);
+    reply_ok(&r);
+    EXPECT(&r, "+OK\r\n");
+    /* a normal-sized last block is kept for reuse */
+    CHECK(r.head != NULL && r.head->size == REPLY_BLOCK_SIZE);
+    reply_free(&r);
+}
+
 int main(void) {
     test_simple(2);
     test_simple(3);
@@ -317,5 +339,6 @@ int main(void) {
     test_muted();
     test_consume_and_append();
     test_block_edges();
+    test_big_block_released();
     return unit_summary();
 }
