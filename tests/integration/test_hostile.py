@@ -323,7 +323,6 @@ def test_unix_socket(make_server):
 
 # redis.conf's unixsocketperm is octal (700 = rwx------); Warden's option table reads
 # it as decimal and refuses 700. The option table belongs to the config work.
-@pytest.mark.xfail(reason="unixsocketperm is parsed as decimal, Redis parses octal", strict=False)
 def test_unix_socket_perm_is_octal(make_server):
     path = short_tmp_path("warden-perm-%d.sock" % os.getpid())
     s = make_server(args=["--unixsocket", path, "--unixsocketperm", "700"])
