@@ -321,8 +321,7 @@ def test_unix_socket(make_server):
     assert not os.path.exists(path), "unix socket file left behind at exit"
 
 
-# redis.conf's unixsocketperm is octal (700 = rwx------); Warden's option table reads
-# it as decimal and refuses 700. The option table belongs to the config work.
+# redis.conf's unixsocketperm is octal (700 = rwx------), as in Redis.
 def test_unix_socket_perm_is_octal(make_server):
     path = short_tmp_path("warden-perm-%d.sock" % os.getpid())
     s = make_server(args=["--unixsocket", path, "--unixsocketperm", "700"])
