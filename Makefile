@@ -32,14 +32,29 @@ ASAN_ENV   = TMPDIR=$(CURDIR)/$(ASAN_TMP) WARDEN_LOG_SWEEP_DIR=$(CURDIR)/$(ASAN_
              ASAN_OPTIONS=$${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0} \
              UBSAN_OPTIONS=$${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
-# Fuzzing (clang's libFuzzer): `make fuzz FUZZ_SECONDS=60`.
+# Fuzzing (clang's libFuzzer): every fuzz/fuzz_<name>.c is a target, linked with an
+# archive of src/ (minus main.c) built with the fuzzer's instrumentation, so a new target
+# needs no Makefile change (fuzz/README.md). `make fuzz FUZZ_SECONDS=600` runs each for
+# that long; `make fuzz-check` (part of `make test`) replays fuzz/regressions/<name>/ and
+# the seed corpus, then fuzzes each target for FUZZ_CHECK_SECONDS.
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 20
-FUZZF        := -std=c11 -D_GNU_SOURCE -Isrc -g -O1 -fsanitize=fuzzer,address,undefined \
-                -fno-sanitize-recover=undefined -DWARDEN_NO_JEMALLOC
-FUZZ_TARGETS := build/fuzz/fuzz_resp build/fuzz/fuzz_glob
+FUZZ_CHECK_SECONDS ?= 4
+FUZZF        := -std=c11 -D_GNU_SOURCE -pthread -Isrc -g -O1 -fsanitize=address,undefined \
+                -fno-sanitize-recover=undefined -DWARDEN_NO_JEMALLOC $(WARN)
+FUZZ_NAMES   := $(sort $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c)))
+FUZZ_TARGETS := $(FUZZ_NAMES:%=build/fuzz/fuzz_%)
+FUZZ_OBJS    := $(filter-out build/fuzz/obj/main.o,$(SRCS:src/%.c=build/fuzz/obj/%.o))
 
-.PHONY: all run test unit integration asan-integration bench deps deps-check clean asan lint fuzz
+# ThreadSanitizer build (clang): `make tsan`; `make tsan-test` runs the tests marked
+# `concurrency` against it (tests/integration/pytest.ini).
+TSAN_CC   ?= clang
+TSANF     := -O1 -g -fno-omit-frame-pointer -fsanitize=thread -DWARDEN_NO_JEMALLOC
+TSAN_OBJS := $(SRCS:src/%.c=build/tsan/obj/%.o)
+TSAN_TMP  := build/tsan/tmp
+
+.PHONY: all run test unit integration asan-integration bench deps deps-check clean asan lint fuzz fuzz-build \
+        fuzz-check tsan tsan-test valgrind-test dist clang print-release-flags
 all: deps-check build/warden
 
 deps-check:
@@ -50,7 +65,7 @@ deps:
 
 # Every compile waits for the dependency check (order-only: it never forces a rebuild),
 # so `make -j2` on a fresh machine installs libjemalloc-dev & co. before compiling.
-$(OBJS) $(ASAN_OBJS): | deps-check
+$(OBJS) $(ASAN_OBJS) $(TSAN_OBJS) $(FUZZ_OBJS): | deps-check
 
 build/warden: $(OBJS)
 	$(CC) $(BASE) $(HARDEN) $(HARDLD) -o $@ $(OBJS) $(LIBS)
@@ -59,6 +74,19 @@ build/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE) $(HARDEN) -MMD -MP -c -o $@ $<
 
+# The release flags, for tests/integration/test_hardening.py.
+print-release-flags:
+	@echo $(HARDEN) $(HARDLD)
+
+# The release build with clang instead of gcc, in its own folder (warning-free, -Werror).
+clang: deps-check build/clang/warden
+CLANG_OBJS := $(SRCS:src/%.c=build/clang/obj/%.o)
+build/clang/warden: $(CLANG_OBJS)
+	clang $(BASE) $(HARDEN) $(HARDLD) -o $@ $(CLANG_OBJS) $(LIBS)
+build/clang/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	clang $(BASE) $(HARDEN) -MMD -MP -c -o $@ $<
+
 asan: deps-check build/asan/warden
 build/asan/warden: $(ASAN_OBJS)
 	$(CC) $(BASE) $(ASANF) -o $@ $(ASAN_OBJS) $(filter-out -ljemalloc,$(LIBS))
@@ -66,6 +94,14 @@ build/asan/warden: $(ASAN_OBJS)
 build/asan/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE) $(ASANF) -MMD -MP -c -o $@ $<
+
+tsan: deps-check build/tsan/warden
+build/tsan/warden: $(TSAN_OBJS)
+	$(TSAN_CC) $(BASE) $(TSANF) -o $@ $(TSAN_OBJS) $(filter-out -ljemalloc,$(LIBS))
+
+build/tsan/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(TSAN_CC) $(BASE) $(TSANF) -MMD -MP -c -o $@ $<
 
 # Unit tests link the library objects (everything but main.o) under ASan+UBSan.
 build/unit/%: tests/unit/%.c tests/unit/unit.h $(filter-out build/asan/obj/main.o,$(ASAN_OBJS))
@@ -85,35 +121,79 @@ asan-integration: asan
 	@rm -rf $(ASAN_TMP) && mkdir -p $(ASAN_TMP)
 	$(ASAN_ENV) $(PYTEST) tests/integration
 
-# The last line printed is the sanitized run's pytest summary.
+# The tests marked `concurrency` against the ThreadSanitizer build. A report makes the
+# server exit with status 66 (the fixtures assert 0) and the sweep test greps every
+# server log for it. tsan.supp lists justified suppressions (none in our code).
+tsan-test: tsan
+	@rm -rf $(TSAN_TMP) && mkdir -p $(TSAN_TMP)
+	TMPDIR=$(CURDIR)/$(TSAN_TMP) WARDEN_LOG_SWEEP_DIR=$(CURDIR)/$(TSAN_TMP) WARDEN_BIN=build/tsan/warden WARDEN_ASAN=1 \
+	    TSAN_OPTIONS="halt_on_error=0 exitcode=66 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" \
+	    $(PYTEST) -m concurrency tests/integration
+	TMPDIR=$(CURDIR)/$(TSAN_TMP) WARDEN_LOG_SWEEP_DIR=$(CURDIR)/$(TSAN_TMP) $(PYTEST) tests/integration/test_zz_sanitizer_sweep.py
+
+# A scripted session against the release binary under valgrind memcheck.
+valgrind-test: all
+	WARDEN_VALGRIND=1 $(PYTEST) tests/integration/test_valgrind.py
+
+# The last line printed is the sanitized run's pytest summary. The checks run one after
+# another (not as parallel prerequisites) so that timing-sensitive tests never share
+# the 2 cores with a compile.
 test: all asan unit
+	@$(MAKE) --no-print-directory lint
+	@$(MAKE) --no-print-directory fuzz-check
+	@$(MAKE) --no-print-directory tsan-test
+	@$(MAKE) --no-print-directory valgrind-test
 	$(PYTEST) tests/integration
 	@rm -rf $(ASAN_TMP) && mkdir -p $(ASAN_TMP)
 	$(ASAN_ENV) $(PYTEST) tests/integration
 
-lint:
+# Static analysis: cppcheck, clang-tidy (.clang-tidy) and the banned-function check.
+# Zero findings; an exception needs an inline suppression with a reason.
+TIDY_STAMPS := $(SRCS:src/%.c=build/tidy/%.ok)
+HDRS        := $(shell find src -name '*.h')
+lint: deps-check
 	cppcheck --std=c11 --enable=warning,portability,performance --error-exitcode=1 --inline-suppr \
 	    -D_GNU_SOURCE -Isrc --quiet -j2 src/
+	scripts/check-banned.sh
+	@$(MAKE) --no-print-directory tidy
 
-build/fuzz/fuzz_resp: fuzz/fuzz_resp.c src/proto/resp.c src/util/alloc.c src/util/numparse.c
+.PHONY: tidy
+tidy: $(TIDY_STAMPS)
+# One stamp per file so an unchanged file is not analysed again.
+build/tidy/%.ok: src/%.c .clang-tidy $(HDRS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZF) -o $@ $^
+	@clang-tidy --quiet $< -- -std=c11 -D_GNU_SOURCE -Isrc -DWARDEN_NO_JEMALLOC >$@.log 2>&1 \
+	    || { grep -v 'warnings\? generated\|Suppressed [0-9]' $@.log >&2; exit 1; }
+	@touch $@
 
-build/fuzz/fuzz_glob: fuzz/fuzz_glob.c src/util/glob.c
+# ---- fuzzing ----
+build/fuzz/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZF) -o $@ $^
+	$(FUZZ_CC) $(FUZZF) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+build/fuzz/libwarden.a: $(FUZZ_OBJS)
+	@rm -f $@
+	ar rcs $@ $(FUZZ_OBJS)
+
+build/fuzz/fuzz_%: fuzz/fuzz_%.c $(wildcard fuzz/*.h) build/fuzz/libwarden.a
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZF) -fsanitize=fuzzer -Ifuzz -o $@ $< build/fuzz/libwarden.a $(filter-out -ljemalloc,$(LIBS))
+
+fuzz-build: deps-check $(FUZZ_TARGETS)
 
 # Each target runs FUZZ_SECONDS from its seed corpus (new inputs go to fuzz/corpus-run/,
-# which git ignores); a crash leaves its input in build/fuzz/ and fails the target.
-fuzz: $(FUZZ_TARGETS)
-	@set -e; for t in resp glob; do \
-	    mkdir -p fuzz/corpus-run/$$t; \
-	    echo "== fuzz_$$t for $(FUZZ_SECONDS)s"; \
-	    build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -dict=fuzz/$$t.dict \
-	        -artifact_prefix=build/fuzz/crash-$$t- -print_final_stats=0 \
-	        fuzz/corpus-run/$$t fuzz/corpus/$$t 2>&1 | grep -E '^(Done [0-9]+ runs|==[0-9]+==|SUMMARY)' || true; \
-	    if ls build/fuzz/crash-$$t-* >/dev/null 2>&1; then echo "fuzz_$$t found a crash:"; ls build/fuzz/crash-$$t-*; exit 1; fi; \
-	done
+# which git ignores); a crash leaves its input in build/fuzz/artifacts/ and fails the run.
+fuzz: fuzz-build
+	scripts/fuzz.sh run $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+fuzz-check: fuzz-build
+	scripts/fuzz.sh check $(FUZZ_CHECK_SECONDS) $(FUZZ_NAMES)
+
+# ---- release ----
+# Source tarball, SHA256SUMS and its Ed25519 signature (docs/releasing.md):
+#   make dist RELEASE_KEY=/path/to/release-key.pem
+dist:
+	scripts/make-dist.sh build/dist $(RELEASE_KEY)
 
 bench: all
 	bench/run.sh
@@ -121,4 +201,4 @@ bench: all
 clean:
 	rm -rf build
 
--include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d) $(TSAN_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d) $(CLANG_OBJS:.o=.d)

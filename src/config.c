@@ -418,7 +418,8 @@ int config_split_line(const char *line, char ***argv_out) {
                     word[n++] = *p++;
                 }
             } else {
-                if (!*p || isspace((unsigned char)*p)) done = 1;
+                /* only these end an unquoted word (as Redis's splitter): "a\vb" is one word */
+                if (!*p || *p == ' ' || *p == '\n' || *p == '\r' || *p == '\t') done = 1;
                 else if (*p == '"') { inq = 1; p++; }
                 else if (*p == '\'') { insq = 1; p++; }
                 else word[n++] = *p++;

@@ -160,6 +160,10 @@ void config_init(void);
 /* Parse argv as redis-server does; returns 0, or exits with status 1 after printing
  * the reason (option, value, file and line). Handles --version / --help (exit 0). */
 int config_load_from_args(int argc, char **argv);
+/* Parse redis.conf text into server_config as the loader does, but as a pure function:
+ * no `include` (refused), no file access, no exit. Returns 0, or -1 with err set to
+ * "line N: reason". For the fuzz target and tests; call config_init() first. */
+int config_load_string(const char *text, size_t len, char *err, size_t errlen);
 /* Log, once, the no-op options the configuration used (call after the log is open). */
 void config_log_notices(void);
 /* Release every allocated value (at exit, for leak checkers). */

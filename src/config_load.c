@@ -29,32 +29,64 @@ static const char *const deprecated_directives[] = {"list-max-ziplist-entries", 
 /* No-op options seen while loading (by row), reported in one notice once the log is open. */
 static unsigned char noop_seen[1024];
 
-static void config_fatal(const char *file, int lineno, const char *line, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5), noreturn));
-
-static void config_fatal(const char *file, int lineno, const char *line, const char *fmt, ...) {
+/* One load in progress: whether `include` is allowed and, once a function returned -1,
+ * where and why it stopped. Nothing is printed below the top level, so the parser can
+ * also run as a pure function (config_load_string: fuzzing, tests). */
+struct config_loader {
+    int no_include;
+    char *file, *line; /* owned */
+    int lineno;
     char msg[1024];
+};
+
+static int config_fail(struct config_loader *ld, const char *file, int lineno, const char *line, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* Record the first failure (file, line number, the line as shown, reason); returns -1. */
+static int config_fail(struct config_loader *ld, const char *file, int lineno, const char *line, const char *fmt, ...) {
+    if (ld->file) return -1;
+    ld->file = wstrdup(file);
+    ld->line = wstrdup(line);
+    ld->lineno = lineno;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    vsnprintf(ld->msg, sizeof(ld->msg), fmt, ap);
     va_end(ap);
+    return -1;
+}
+
+/* Print the recorded failure as redis-server does and exit with status 1. */
+static void config_fatal(struct config_loader *ld) __attribute__((noreturn));
+static void config_fatal(struct config_loader *ld) {
+    const char *file = ld->file ? ld->file : "?";
     fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR (Warden %s) ***\n", WARDEN_VERSION);
-    if (!strcmp(file, CONFIG_CMDLINE)) fprintf(stderr, "Reading the command-line options, at option %d\n", lineno);
-    else if (lineno > 0) fprintf(stderr, "Reading the configuration file, at %s line %d\n", file, lineno);
+    if (!strcmp(file, CONFIG_CMDLINE)) fprintf(stderr, "Reading the command-line options, at option %d\n", ld->lineno);
+    else if (ld->lineno > 0) fprintf(stderr, "Reading the configuration file, at %s line %d\n", file, ld->lineno);
     else fprintf(stderr, "Reading the configuration from %s\n", file);
-    fprintf(stderr, ">>> '%s'\n%s\n", line, msg);
+    fprintf(stderr, ">>> '%s'\n%s\n", ld->line ? ld->line : "", ld->msg);
     exit(1);
 }
 
-static void config_load_text(const char *text, size_t len, const char *file, int depth);
+static void config_loader_free(struct config_loader *ld) {
+    wfree(ld->file);
+    wfree(ld->line);
+    ld->file = ld->line = NULL;
+}
 
-static char *config_read_all(FILE *f, const char *path, size_t *len_out) {
+static int config_load_text(struct config_loader *ld, const char *text, size_t len, const char *file, int depth);
+
+/* The whole file, NUL-terminated (wmalloc'd), or NULL with the failure recorded. */
+static char *config_read_all(struct config_loader *ld, FILE *f, const char *path, size_t *len_out) {
     size_t cap = 64 * 1024, len = 0, n;
     char *buf = wmalloc(cap);
     while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
         len += n;
         if (len + 1 >= cap) {
-            if (cap >= CONFIG_MAX_FILE) config_fatal(path, 0, path, "config file too large");
+            if (cap >= CONFIG_MAX_FILE) {
+                wfree(buf);
+                config_fail(ld, path, 0, path, "config file too large");
+                return NULL;
+            }
             cap *= 2;
             buf = wrealloc(buf, cap);
         }
@@ -64,37 +96,42 @@ static char *config_read_all(FILE *f, const char *path, size_t *len_out) {
     return buf;
 }
 
-static void config_load_one_file(const char *path, const char *shown, int depth, const char *from_file,
-                                 int from_line) {
+static int config_load_one_file(struct config_loader *ld, const char *path, const char *shown, int depth,
+                                const char *from_file, int from_line) {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
     if (!f) {
         if (depth == 0) {
             fprintf(stderr, "Fatal error, can't open config file '%s': %s\n", path, strerror(errno));
             exit(1);
         }
-        config_fatal(from_file, from_line, shown, "could not open included file '%s': %s", path, strerror(errno));
+        return config_fail(ld, from_file, from_line, shown, "could not open included file '%s': %s", path,
+                           strerror(errno));
     }
     size_t len;
-    char *buf = config_read_all(f, path, &len);
+    char *buf = config_read_all(ld, f, path, &len);
     if (f != stdin) fclose(f);
-    config_load_text(buf, len, strcmp(path, "-") == 0 ? "stdin" : path, depth);
+    if (!buf) return -1;
+    int rc = config_load_text(ld, buf, len, strcmp(path, "-") == 0 ? "stdin" : path, depth);
     wfree(buf);
+    return rc;
 }
 
 /* include <path>: a glob pattern reads every match in order; no match is not an error
  * (as Redis 7.0). */
-static void config_include(const char *path, const char *shown, int depth, const char *from_file, int from_line) {
-    if (depth > CONFIG_MAX_INCLUDE_DEPTH) config_fatal(from_file, from_line, shown, "include nesting too deep");
-    if (!strpbrk(path, "*?[")) {
-        config_load_one_file(path, shown, depth, from_file, from_line);
-        return;
-    }
+static int config_include(struct config_loader *ld, const char *path, const char *shown, int depth,
+                          const char *from_file, int from_line) {
+    if (ld->no_include) return config_fail(ld, from_file, from_line, shown, "include is not allowed here");
+    if (depth > CONFIG_MAX_INCLUDE_DEPTH) return config_fail(ld, from_file, from_line, shown, "include nesting too deep");
+    if (!strpbrk(path, "*?[")) return config_load_one_file(ld, path, shown, depth, from_file, from_line);
     glob_t g;
     int rc = glob(path, GLOB_ERR, NULL, &g);
-    if (rc == GLOB_NOMATCH) return;
-    if (rc != 0) config_fatal(from_file, from_line, shown, "could not read included files: %s", strerror(errno));
-    for (size_t i = 0; i < g.gl_pathc; i++) config_load_one_file(g.gl_pathv[i], shown, depth, from_file, from_line);
+    if (rc == GLOB_NOMATCH) return 0;
+    if (rc != 0) return config_fail(ld, from_file, from_line, shown, "could not read included files: %s", strerror(errno));
+    rc = 0;
+    for (size_t i = 0; i < g.gl_pathc && rc == 0; i++)
+        rc = config_load_one_file(ld, g.gl_pathv[i], shown, depth, from_file, from_line);
     globfree(&g);
+    return rc;
 }
 
 static int config_is_deprecated(const char *name) {
@@ -109,40 +146,42 @@ static void config_note_noop(const struct config_option *o) {
 }
 
 /* One directive line (already split). `shown` is the line as printed in errors. */
-static void config_load_words(int argc, char **argv, const char *shown, const char *file, int lineno, int depth) {
+static int config_load_words(struct config_loader *ld, int argc, char **argv, const char *shown, const char *file,
+                             int lineno, int depth) {
     char err[1024];
     int refuse = 0;
     if (!strcasecmp(argv[0], "include")) {
-        if (argc != 2) config_fatal(file, lineno, shown, "Bad directive or wrong number of arguments");
-        config_include(argv[1], shown, depth + 1, file, lineno);
-        return;
+        if (argc != 2) return config_fail(ld, file, lineno, shown, "Bad directive or wrong number of arguments");
+        return config_include(ld, argv[1], shown, depth + 1, file, lineno);
     }
     if (config_special_directive(argv[0], argc, argv, err, sizeof(err), &refuse)) {
-        if (refuse) config_fatal(file, lineno, shown, "%s", err);
-        return;
+        if (refuse) return config_fail(ld, file, lineno, shown, "%s", err);
+        return 0;
     }
     if (config_is_deprecated(argv[0])) {
         log_notice("config '%s' is deprecated and ignored (as in Redis 7.0)", argv[0]);
-        return;
+        return 0;
     }
     const struct config_option *o = config_find(argv[0]);
-    if (!o) config_fatal(file, lineno, shown, "Bad directive or wrong number of arguments");
+    if (!o) return config_fail(ld, file, lineno, shown, "Bad directive or wrong number of arguments");
     if (o->type != CFG_SPECIAL && argc != 2)
-        config_fatal(file, lineno, shown, "wrong number of arguments for '%s'", o->name);
+        return config_fail(ld, file, lineno, shown, "wrong number of arguments for '%s'", o->name);
     if (o->flags & CFG_NOOP) config_note_noop(o);
     if (config_apply(o, argc - 1, argv + 1, 0, err, sizeof(err)) != 0)
-        config_fatal(file, lineno, shown, "invalid value for '%s': %s", o->name, err);
+        return config_fail(ld, file, lineno, shown, "invalid value for '%s': %s", o->name, err);
+    return 0;
 }
 
-static void config_load_text(const char *text, size_t len, const char *file, int depth) {
-    int lineno = 0;
-    if (memchr(text, '\0', len)) config_fatal(file, 0, file, "the configuration contains a NUL byte");
+/* text[0..len) must be followed by a NUL byte (text[len] == '\0'). */
+static int config_load_text(struct config_loader *ld, const char *text, size_t len, const char *file, int depth) {
+    int lineno = 0, rc = 0;
+    if (memchr(text, '\0', len)) return config_fail(ld, file, 0, file, "the configuration contains a NUL byte");
     const char *p = text;
-    while (*p) {
+    while (*p && rc == 0) {
         const char *nl = strchr(p, '\n');
         size_t ll = nl ? (size_t)(nl - p) : strlen(p);
         lineno++;
-        if (ll > CONFIG_MAX_LINE) config_fatal(file, lineno, "...", "line too long");
+        if (ll > CONFIG_MAX_LINE) return config_fail(ld, file, lineno, "...", "line too long");
         char *line = wmemdup(p, ll);
         p += ll + (nl ? 1 : 0);
         char *s = line;
@@ -155,17 +194,31 @@ static void config_load_text(const char *text, size_t len, const char *file, int
         }
         char **argv;
         int argc = config_split_line(s, &argv);
-        if (argc < 0) config_fatal(file, lineno, s, "Unbalanced quotes in configuration line");
-        if (argc > 0) {
+        if (argc < 0) {
+            rc = config_fail(ld, file, lineno, s, "Unbalanced quotes in configuration line");
+        } else if (argc > 0) {
             /* never echo a password into a log or a terminal */
             const struct config_option *o = config_find(argv[0]);
             char shown[256];
             if (o && (o->flags & CFG_SENSITIVE)) snprintf(shown, sizeof(shown), "%s (value redacted)", argv[0]);
-            config_load_words(argc, argv, o && (o->flags & CFG_SENSITIVE) ? shown : s, file, lineno, depth);
+            rc = config_load_words(ld, argc, argv, o && (o->flags & CFG_SENSITIVE) ? shown : s, file, lineno, depth);
         }
-        config_free_words(argv, argc);
+        if (argc >= 0) config_free_words(argv, argc);
         wfree(line);
     }
+    return rc;
+}
+
+int config_load_string(const char *text, size_t len, char *err, size_t errlen) {
+    struct config_loader ld = {.no_include = 1};
+    char *copy = wmalloc(len + 1);
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    int rc = config_load_text(&ld, copy, len, "string", 0);
+    wfree(copy);
+    if (rc != 0) snprintf(err, errlen, "line %d: %s", ld.lineno, ld.msg);
+    config_loader_free(&ld);
+    return rc;
 }
 
 static void config_usage(void) {
@@ -217,12 +270,13 @@ int config_load_from_args(int argc, char **argv) {
         }
     }
     config_options_reset_load_state();
+    struct config_loader ld = {.no_include = 0};
     if (argc >= 2 && argv[1][0] != '-') {
         char *abs = realpath(argv[1], NULL);
         wfree(server_config.config_file);
         server_config.config_file = abs ? wstrdup(abs) : NULL;
         free(abs);
-        config_load_one_file(argv[1], NULL, 0, NULL, 0);
+        if (config_load_one_file(&ld, argv[1], NULL, 0, NULL, 0) != 0) config_fatal(&ld);
         i = 2;
     }
     /* "--opt a b --opt2 c" → lines "opt a b" / "opt2 c". After an option name the next
@@ -257,8 +311,8 @@ int config_load_from_args(int argc, char **argv) {
             value_given = 1;
         }
     }
-    if (stdin_too) config_load_one_file("-", NULL, 0, NULL, 0);
-    config_load_text(text, len, CONFIG_CMDLINE, 0);
+    if (stdin_too && config_load_one_file(&ld, "-", NULL, 0, NULL, 0) != 0) config_fatal(&ld);
+    if (config_load_text(&ld, text, len, CONFIG_CMDLINE, 0) != 0) config_fatal(&ld);
     wfree(text);
     return 0;
 }

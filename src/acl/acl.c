@@ -117,6 +117,15 @@ static int acl_category_bit(const char *name, size_t len) {
     return -1;
 }
 
+/* 1 if p[0..len) holds a space-like or NUL byte. Patterns may not (as in Redis): the
+ * ACL file splits rules on spaces, so "~a +@all" saved by ACL SAVE would load back as a
+ * pattern and a second rule (found by fuzz/fuzz_acl.c). */
+static int acl_has_spaces(const char *p, size_t len) {
+    for (size_t i = 0; i < len; i++)
+        if (isspace((unsigned char)p[i]) || p[i] == '\0') return 1;
+    return 0;
+}
+
 static void acl_add_key_pattern(struct acl_selector *s, const char *p, size_t len, int perm) {
     for (int i = 0; i < s->nkeys; i++)
         if (s->keys[i].len == len && memcmp(s->keys[i].pat, p, len) == 0) {
@@ -196,6 +205,7 @@ int acl_selector_rule(struct acl_selector *s, const char *op, size_t len, const 
             if (i >= len || perm == 0) { *why = "Syntax error"; return -1; }
             i++;
         }
+        if (acl_has_spaces(op + i, len - i)) { *why = "Syntax error"; return -1; }
         if (s->allkeys) { *why = after_star; return -1; }
         if (len - i == 1 && op[i] == '*' && perm == (ACL_PERM_READ | ACL_PERM_WRITE)) {
             acl_reset_keys(s);
@@ -206,6 +216,7 @@ int acl_selector_rule(struct acl_selector *s, const char *op, size_t len, const 
         return 0;
     }
     if (op[0] == '&') {
+        if (acl_has_spaces(op + 1, len - 1)) { *why = "Syntax error"; return -1; }
         if (s->allchannels) { *why = after_star_ch; return -1; }
         for (int i = 0; i < s->nchannels; i++)
             if (s->chanlens[i] == len - 1 && memcmp(s->channels[i], op + 1, len - 1) == 0) return 0;
@@ -449,8 +460,10 @@ int acl_default_user_has_password(void) {
 /* Rules may carry "(a b c)" selectors split over several argv words by a client that
  * did not quote them; join words until the closing parenthesis as Redis does. */
 int acl_setuser(const char *name, size_t nlen, int nrules, char **rules, size_t *rlens, char *err, size_t errlen) {
+    /* any isspace() byte, as Redis: the ACL file splits on them, so such a name could
+     * not be saved and loaded back (found by fuzz/fuzz_acl.c) */
     for (size_t i = 0; i < nlen; i++)
-        if (name[i] == ' ' || name[i] == '\0' || name[i] == '\n' || name[i] == '\r') {
+        if (isspace((unsigned char)name[i]) || name[i] == '\0') {
             snprintf(err, errlen, "Usernames can't contain spaces or null characters");
             return -1;
         }
