@@ -396,7 +396,7 @@ int config_split_line(const char *line, char ***argv_out) {
                     p += 4;
                 } else if (p[0] == '\\' && p[1]) {
                     char c = p[1];
-                    word[n++] = c == 'n' ? '\n' : c == 'r' ? '\r' : c == 't' ? '\t' : c == 'b' ? '\b' : c == 'a' ? '\a' : c;
+                    word[n++] = (char)(c == 'n' ? '\n' : c == 'r' ? '\r' : c == 't' ? '\t' : c == 'b' ? '\b' : c == 'a' ? '\a' : c);
                     p += 2;
                 } else if (*p == '"') {
                     if (p[1] && !isspace((unsigned char)p[1])) goto bad;
@@ -560,6 +560,7 @@ int config_set_many(int n, const char *const *names, const char *const *values, 
         config_hook_fn hook = config_hook_for(opts[i]);
         int bad = 0;
         /* apply functions always run (dir's value shows only once it is applied) */
+        /* NOLINTNEXTLINE(bugprone-branch-clone): two different refusals, each sets `bad` */
         if (opts[i]->apply && opts[i]->apply(opts[i], why, sizeof(why)) != 0) bad = 1;
         else if (!changed) continue;
         else if (hook && hook(opts[i]->name, why, sizeof(why)) != 0) bad = 1;

@@ -96,6 +96,7 @@ static char *config_read_all(struct config_loader *ld, FILE *f, const char *path
     return buf;
 }
 
+/* NOLINTNEXTLINE(misc-no-recursion): `include` recursion, at most CONFIG_MAX_INCLUDE_DEPTH deep */
 static int config_load_one_file(struct config_loader *ld, const char *path, const char *shown, int depth,
                                 const char *from_file, int from_line) {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
@@ -118,6 +119,7 @@ static int config_load_one_file(struct config_loader *ld, const char *path, cons
 
 /* include <path>: a glob pattern reads every match in order; no match is not an error
  * (as Redis 7.0). */
+/* NOLINTNEXTLINE(misc-no-recursion): `include` recursion, at most CONFIG_MAX_INCLUDE_DEPTH deep */
 static int config_include(struct config_loader *ld, const char *path, const char *shown, int depth,
                           const char *from_file, int from_line) {
     if (ld->no_include) return config_fail(ld, from_file, from_line, shown, "include is not allowed here");
@@ -146,6 +148,7 @@ static void config_note_noop(const struct config_option *o) {
 }
 
 /* One directive line (already split). `shown` is the line as printed in errors. */
+/* NOLINTNEXTLINE(misc-no-recursion): `include` recursion, at most CONFIG_MAX_INCLUDE_DEPTH deep */
 static int config_load_words(struct config_loader *ld, int argc, char **argv, const char *shown, const char *file,
                              int lineno, int depth) {
     char err[1024];
@@ -173,6 +176,7 @@ static int config_load_words(struct config_loader *ld, int argc, char **argv, co
 }
 
 /* text[0..len) must be followed by a NUL byte (text[len] == '\0'). */
+/* NOLINTNEXTLINE(misc-no-recursion): `include` recursion, at most CONFIG_MAX_INCLUDE_DEPTH deep */
 static int config_load_text(struct config_loader *ld, const char *text, size_t len, const char *file, int depth) {
     int lineno = 0, rc = 0;
     if (memchr(text, '\0', len)) return config_fail(ld, file, 0, file, "the configuration contains a NUL byte");

@@ -143,10 +143,7 @@ static int proc_title_check(const struct config_option *o, const char *v, char *
                                        "config-file", NULL};
     int nonblank = 0;
     for (const char *p = v; *p; p++) {
-        if (p[0] == '{' && p[1] == '{') {
-            nonblank = 1;
-            p++;
-        } else if (p[0] == '}' && p[1] == '}') {
+        if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) { /* an escaped brace */
             nonblank = 1;
             p++;
         } else if (*p == '{') {
@@ -157,8 +154,8 @@ static int proc_title_check(const struct config_option *o, const char *v, char *
             for (i = 0; vars[i]; i++)
                 if (strlen(vars[i]) == l && !memcmp(vars[i], p + 1, l)) break;
             if (!vars[i]) goto bad;
-            if (strcmp(vars[i], "title") && strcmp(vars[i], "server-mode") &&
-                (strcmp(vars[i], "unixsocket") || (server_config.unixsocket && server_config.unixsocket[0])))
+            if (strcmp(vars[i], "title") != 0 && strcmp(vars[i], "server-mode") != 0 &&
+                (strcmp(vars[i], "unixsocket") != 0 || (server_config.unixsocket && server_config.unixsocket[0])))
                 nonblank = 1;
             p = end;
         } else if (*p != ' ') {

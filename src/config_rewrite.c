@@ -67,6 +67,7 @@ void config_rewrite_line(struct config_rewrite_state *st, const char *option, co
     ro->processed = 1;
     if (ro->next < ro->count) {
         int idx = ro->lines[ro->next++];
+        /* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): idx names a line read from the file, so lines exists */
         wfree(st->lines[idx]);
         st->lines[idx] = wstrdup(line);
         return;

@@ -96,8 +96,8 @@ void config_bind_rewrite(const struct config_option *o, struct config_rewrite_st
         return;
     }
     char line[CONFIG_MAX_BIND * (BIND_ADDR_MAX + 1) + 16];
-    snprintf(line, sizeof(line), "%s ", o->name);
-    if (server_config.bind_count == 0) strcat(line, "\"\"");
+    int at = snprintf(line, sizeof(line), "%s ", o->name);
+    if (server_config.bind_count == 0) snprintf(line + at, sizeof(line) - (size_t)at, "\"\"");
     else config_bind_format(o, line + strlen(line), sizeof(line) - strlen(line));
     config_rewrite_line(st, o->name, line, 1);
 }
@@ -385,8 +385,8 @@ void config_percentiles_format(const struct config_option *o, char *buf, size_t 
 /* Redis writes this line on every rewrite, default or not. */
 void config_percentiles_rewrite(const struct config_option *o, struct config_rewrite_state *st) {
     char line[CONFIG_MAX_PERCENTILES * 24 + 64];
-    snprintf(line, sizeof(line), "%s ", o->name);
-    if (server_config.latency_percentiles_count == 0) strcat(line, "\"\"");
+    int at = snprintf(line, sizeof(line), "%s ", o->name);
+    if (server_config.latency_percentiles_count == 0) snprintf(line + at, sizeof(line) - (size_t)at, "\"\"");
     else config_percentiles_format(o, line + strlen(line), sizeof(line) - strlen(line));
     config_rewrite_line(st, o->name, line, 1);
 }

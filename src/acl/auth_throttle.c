@@ -6,6 +6,7 @@
 #include "util/siphash.h"
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <string.h>
 
 #define SLOTS (AUTH_THROTTLE_MAX * 2)
@@ -65,7 +66,7 @@ static struct throttle_rec *find(const char *ip, int create) {
             }
             memset(r, 0, sizeof(*r));
             r->used = 1;
-            strncpy(r->ip, ip, sizeof(r->ip) - 1);
+            snprintf(r->ip, sizeof(r->ip), "%s", ip);
             count++;
             return r;
         }

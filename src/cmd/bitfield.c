@@ -21,6 +21,7 @@
 #include "db/notify.h"
 #include "util/alloc.h"
 #include "util/numparse.h"
+#include <assert.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -83,7 +84,7 @@ static int bf_apply(const struct bf_op *op, uint64_t old, uint64_t *out_new) {
         if (__builtin_add_overflow(base, op->value, &sum)) {
             if (op->value > 0) over = 1;
             else under = 1;
-        } else if (sum > max) {
+        } else if (sum > max) { /* NOLINT(bugprone-branch-clone): the quirk below is kept apart on purpose */
             over = 1;
         } else if (op->opcode == BF_SET && bits < 64 && sum < max - INT64_MAX) {
             /* Redis 7.0 quirk kept for compatibility: its "max - value" headroom wraps
@@ -116,7 +117,8 @@ static int bf_apply(const struct bf_op *op, uint64_t old, uint64_t *out_new) {
 /* Parse "i<bits>" / "u<bits>" (lower case only, as Redis 7.0). */
 static int bf_parse_type(struct client *c, const struct arg *a, int *is_signed, int *bits) {
     long long n;
-    char t = a->len ? a->ptr[0] : 0;
+    char t = '\0';
+    if (a->len) t = a->ptr[0];
     if ((t != 'i' && t != 'u') || num_parse_ll(a->ptr + 1, a->len - 1, &n) != 0 || n < 1 || n > (t == 'i' ? 64 : 63)) {
         reply_error(&c->out, "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not "
                              "supported but i64 is.");
@@ -224,6 +226,7 @@ static void bitfield_generic(struct client *c, int readonly_cmd) {
             continue;
         }
         bf_reply_field(c, op, op->opcode == BF_SET ? old : now);
+        assert(e != NULL); /* a SET/INCRBY means writes > 0: e was looked up for writing */
         bf_write((unsigned char *)string_wstr(e)->data, op->offset, op->bits, now);
         if (grown || now != old) changed = 1;
     }

@@ -64,6 +64,7 @@ static int authenticate_client(struct client *c, const struct arg *user, const s
         audit_event("auth_throttled", c->addr, name, "auth", NULL);
         return 0;
     }
+    /* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): pass is &c->argv[argc - 1], never NULL */
     struct acl_user *u = acl_authenticate(uname, ulen, pass->ptr, pass->len);
     if (!u) {
         auth_throttle_failure(c->addr);

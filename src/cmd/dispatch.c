@@ -52,7 +52,7 @@ static void reply_unknown_command(struct client *c) {
         int w = snprintf(args + used, sizeof(args) - used, "'%.*s' ", l, c->argv[i].ptr);
         if (w < 0) break;
         used += (size_t)w;
-        if (used >= sizeof(args)) { used = sizeof(args) - 1; break; }
+        if (used >= sizeof(args)) break; /* snprintf truncated: args is full and terminated */
     }
     int nl = (int)(c->argv[0].len > 128 ? 128 : c->argv[0].len);
     reply_errorf(&c->out, "ERR unknown command '%.*s', with args beginning with: %s", nl, c->argv[0].ptr, args);
@@ -197,6 +197,7 @@ void dispatch_call(struct client *c, const struct command *cmd) {
 }
 
 static void dispatch_reject(struct client *c, const struct command *cmd) {
+    (void)c;
     if (cmd) {
         struct command_stats *st = command_stats_mine(cmd);
         atomic_store_explicit(&st->rejected, atomic_load_explicit(&st->rejected, memory_order_relaxed) + 1,

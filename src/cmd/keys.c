@@ -505,7 +505,10 @@ static int flush_parse(struct client *c) {
 }
 
 static void flushdb_lockspec(struct client *c, struct lockset *ls) { lockset_add_db(ls, c->db->id); }
-static void flushall_lockspec(struct client *c, struct lockset *ls) { lockset_add_all(ls); }
+static void flushall_lockspec(struct client *c, struct lockset *ls) {
+    (void)c;
+    lockset_add_all(ls);
+}
 
 static void flushdb_command(struct client *c) {
     int async = flush_parse(c);

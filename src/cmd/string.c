@@ -213,6 +213,7 @@ static void set_generic(struct client *c, int flags, const struct arg *key, cons
         if (old) string_reply_value(c, old);
         else reply_null(&c->out);
     } else {
+        /* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): key is &c->argv[1], never NULL */
         old = db_find(c->db, key->ptr, key->len, 0);
     }
     if (((flags & OPT_NX) && old) || ((flags & OPT_XX) && !old)) {

@@ -69,6 +69,7 @@ struct client *conn_create(struct worker *w, int fd, int is_unix) {
         snprintf(c->addr, sizeof(c->addr), "%s", c->laddr);
     } else {
         struct sockaddr_storage ss;
+        memset(&ss, 0, sizeof(ss)); /* defined contents even if getpeername fails half-way */
         socklen_t len = sizeof(ss);
         int loop = 0;
         if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0) conn_format_addr(&ss, c->addr, sizeof(c->addr), &loop);

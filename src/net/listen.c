@@ -133,6 +133,7 @@ static int listen_protected_refuse(int fd) {
     config_copy_string(&server_config.requirepass, pass, sizeof(pass));
     if (pass[0]) return 0;
     struct sockaddr_storage ss;
+    memset(&ss, 0, sizeof(ss)); /* defined contents whatever getpeername fills in */
     socklen_t len = sizeof(ss);
     if (getpeername(fd, (struct sockaddr *)&ss, &len) != 0) return 1;
     if (ss.ss_family == AF_INET) {

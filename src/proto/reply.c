@@ -77,7 +77,11 @@ void reply_error(struct reply *r, const char *msg) {
     size_t n = strlen(msg);
     if (n > sizeof(buf) - 4) n = sizeof(buf) - 4;
     buf[0] = '-';
-    for (size_t i = 0; i < n; i++) buf[i + 1] = (msg[i] == '\r' || msg[i] == '\n') ? ' ' : msg[i];
+    for (size_t i = 0; i < n; i++) {
+        char ch = msg[i];
+        if (ch == '\r' || ch == '\n') ch = ' ';
+        buf[i + 1] = ch;
+    }
     buf[n + 1] = '\r';
     buf[n + 2] = '\n';
     reply_raw(r, buf, n + 3);

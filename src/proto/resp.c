@@ -134,7 +134,7 @@ static int resp_split_inline(struct resp_parser *p, char *buf, size_t start, siz
                     buf[out++] = buf[i++];
                 }
             } else {
-                if (i >= end) { done = 1; break; }
+                if (i >= end) break; /* the line ends the word */
                 switch (buf[i]) {
                 case ' ': case '\n': case '\r': case '\t': case '\0':
                     done = 1;
