@@ -127,7 +127,7 @@ asan-integration: asan
 tsan-test: tsan
 	@rm -rf $(TSAN_TMP) && mkdir -p $(TSAN_TMP)
 	TMPDIR=$(CURDIR)/$(TSAN_TMP) WARDEN_LOG_SWEEP_DIR=$(CURDIR)/$(TSAN_TMP) WARDEN_BIN=build/tsan/warden WARDEN_ASAN=1 \
-	    TSAN_OPTIONS="halt_on_error=0 exitcode=66 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" \
+	    TSAN_OPTIONS="halt_on_error=0 exitcode=66 detect_deadlocks=0 suppressions=$(CURDIR)/tests/tsan.supp" \
 	    $(PYTEST) -m concurrency tests/integration
 	TMPDIR=$(CURDIR)/$(TSAN_TMP) WARDEN_LOG_SWEEP_DIR=$(CURDIR)/$(TSAN_TMP) $(PYTEST) tests/integration/test_zz_sanitizer_sweep.py
 

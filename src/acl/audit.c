@@ -32,7 +32,13 @@ static long q_len;
 static int writer_running, writer_stop, reopen_wanted;
 static pthread_t writer;
 static char *audit_path; /* owned, guarded by q_lock */
+/* The file descriptor belongs to the writer thread while it runs: it writes to it with
+ * q_lock released, so only the writer may close or replace it. audit_open hands a new
+ * file over through next_fd (guarded by q_lock) instead of closing the old one under
+ * the writer: a close there could let the number be reused (a client socket) while the
+ * writer still writes to it — audit lines sent to a client (found by ThreadSanitizer). */
 static int audit_fd = -1;
+static int next_fd = -1;
 static _Atomic int enabled;
 static _Atomic long long write_errors, written;
 
@@ -50,7 +56,12 @@ static void *writer_main(void *arg) {
     (void)arg;
     pthread_mutex_lock(&q_lock);
     while (1) {
-        while (!q_head && !writer_stop && !reopen_wanted) pthread_cond_wait(&q_cond, &q_lock);
+        while (!q_head && !writer_stop && !reopen_wanted && next_fd < 0) pthread_cond_wait(&q_cond, &q_lock);
+        if (next_fd >= 0) { /* CONFIG SET audit-log: switch files between two batches */
+            if (audit_fd >= 0) close(audit_fd);
+            audit_fd = next_fd;
+            next_fd = -1;
+        }
         if (reopen_wanted && audit_path) {
             reopen_wanted = 0;
             int fd = open_file(audit_path);
@@ -98,14 +109,18 @@ int audit_open(const char *path) {
     int fd = open_file(path);
     if (fd < 0) return -1;
     pthread_mutex_lock(&q_lock);
-    if (audit_fd >= 0) close(audit_fd);
-    audit_fd = fd;
     wfree(audit_path);
     audit_path = wstrdup(path);
-    if (!writer_running) {
+    if (!writer_running) { /* nobody writes: the descriptor is ours to set */
+        if (audit_fd >= 0) close(audit_fd);
+        audit_fd = fd;
         writer_running = 1;
         writer_stop = 0;
         pthread_create(&writer, NULL, writer_main, NULL);
+    } else { /* the writer switches at its next batch (and closes the old file) */
+        if (next_fd >= 0) close(next_fd); /* a switch it has not made yet: never used */
+        next_fd = fd;
+        pthread_cond_signal(&q_cond);
     }
     pthread_mutex_unlock(&q_lock);
     atomic_store(&enabled, 1);
@@ -131,6 +146,8 @@ void audit_close(void) {
     writer_running = 0;
     if (audit_fd >= 0) close(audit_fd);
     audit_fd = -1;
+    if (next_fd >= 0) close(next_fd);
+    next_fd = -1;
     wfree(audit_path);
     audit_path = NULL;
     pthread_mutex_unlock(&q_lock);

@@ -12,6 +12,9 @@ import pytest
 from conftest import SLOW, Server
 from respwire import RawConn, RespError, assert_alive
 
+# every test here runs clients in parallel: `make tsan-test` runs them under ThreadSanitizer
+pytestmark = pytest.mark.concurrency
+
 
 @pytest.fixture(scope="module")
 def server():

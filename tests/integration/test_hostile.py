@@ -343,6 +343,7 @@ def test_ipv6_loopback(make_server):
     assert_alive(s)
 
 
+@pytest.mark.concurrency
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_signal_with_clients_connected(make_server, sig):
     s = make_server(threads=2)

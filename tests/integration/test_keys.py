@@ -588,6 +588,7 @@ def _run_threads(fns, seconds):
     assert not errors, errors
 
 
+@pytest.mark.concurrency
 def test_rename_is_atomic(mt_server):
     setup = mt_server.client()
     setup.flushall()
@@ -619,6 +620,7 @@ def test_rename_is_atomic(mt_server):
     setup.close()
 
 
+@pytest.mark.concurrency
 def test_move_is_atomic(mt_server):
     setup = mt_server.client()
     setup.flushall()
@@ -653,6 +655,7 @@ def test_move_is_atomic(mt_server):
     setup.close()
 
 
+@pytest.mark.concurrency
 def test_swapdb_under_load(mt_server):
     setup = mt_server.client()
     setup.flushall()

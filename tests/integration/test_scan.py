@@ -232,6 +232,7 @@ def test_scan_guarantee_with_growth_and_shrink(c):
     assert orig <= seen, "missing %d original keys" % len(orig - seen)
 
 
+@pytest.mark.concurrency
 def test_scan_guarantee_concurrent_writers(server, c):
     fill(c, "orig:%d", 4000)
     orig = {b"orig:%d" % i for i in range(4000)}

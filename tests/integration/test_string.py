@@ -285,6 +285,7 @@ def test_mget_mset_msetnx(c, k):
     assert c.cmd("MGET", *[k("m%d" % i) for i in range(200)]) == [str(i).encode() for i in range(200)]
 
 
+@pytest.mark.concurrency
 def test_mset_atomic_under_concurrency(server, k):
     """Writers MSET several keys to one value while readers MGET them: a reader must
     never see a mix of two MSETs."""
