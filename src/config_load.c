@@ -6,6 +6,7 @@
  * value prints the file, line and reason and exits with status 1. */
 #include "config.h"
 #include "config_int.h"
+#include "build_info.h"
 #include "util/alloc.h"
 #include "util/log.h"
 #include <ctype.h>
@@ -266,6 +267,8 @@ int config_load_from_args(int argc, char **argv) {
         if (!strcmp(argv[1], "-v") || !strcmp(argv[1], "--version")) {
             printf("Warden server v=%s (Redis %s compatible) malloc=%s bits=%d\n", WARDEN_VERSION,
                    WARDEN_REDIS_VERSION, "jemalloc", (int)(sizeof(long) * 8));
+            /* --version --verbose: how this binary was built (docs/releasing.md) */
+            if (argc >= 3 && !strcmp(argv[2], "--verbose")) fputs(build_info_manifest(), stdout);
             exit(0);
         }
         if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
