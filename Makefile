@@ -211,6 +211,7 @@ fuzz-check: fuzz-build
 # Source tarball, SHA256SUMS and its Ed25519 signature (docs/releasing.md):
 #   make dist RELEASE_KEY=/path/to/release-key.pem
 dist:
+	@test -n "$(RELEASE_KEY)" || { echo "usage: make dist RELEASE_KEY=/path/to/key.pem (RELEASE_KEY=--unsigned: a rehearsal)" >&2; exit 2; }
 	scripts/make-dist.sh build/dist $(RELEASE_KEY)
 
 bench: all
