@@ -1,7 +1,10 @@
-# Warden build. `make` builds build/warden; `make run` starts it on 127.0.0.1:6379;
-# `make test` runs the unit tests, the integration suite, and the suite again under
-# ASan+UBSan (LeakSanitizer at every server exit). Other targets: asan, unit,
-# integration, asan-integration, lint, fuzz, bench, clean. Missing Debian packages are
+# Warden build. `make` builds build/warden (hardened release flags); `make run` starts
+# it on 127.0.0.1:6379. `make test` runs the unit tests, `make lint` (cppcheck,
+# clang-tidy, banned functions), `make fuzz-check` (every fuzz target briefly, every
+# regression input), `make tsan-test` (concurrency tests on the ThreadSanitizer build),
+# `make valgrind-test`, the integration suite, and the suite again under ASan+UBSan
+# (LeakSanitizer at every server exit). Other targets: asan, tsan, clang, unit,
+# integration, asan-integration, fuzz, dist, bench, clean. Missing Debian packages are
 # installed by scripts/install-deps.sh when run as root (else it names them).
 CC      ?= cc
 PYTHON  ?= /usr/bin/python3

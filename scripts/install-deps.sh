@@ -1,16 +1,21 @@
 #!/bin/sh
 # Installs (as root on Debian) or names (otherwise) the Debian packages Warden needs.
 #   install-deps.sh [--check-or-install]   what `make`, `make test` and `make bench` need
-#   install-deps.sh --all                  that plus the tools of `make lint` / `make fuzz`
+#   install-deps.sh --all                  the same (kept for older instructions)
 # Quiet when nothing is missing, so every `make` can call it.
 set -e
 # build: gcc make pkg-config libssl-dev libjemalloc-dev
 # tests: python3 python3-pytest python3-pytest-timeout python3-redis redis-tools (redis-cli)
+# assurance (all run by `make test`): clang + libclang-rt-dev (libFuzzer, TSan runtimes:
+#        only a Recommends of clang, so named here), clang-tidy, cppcheck (make lint),
+#        valgrind, binutils (readelf/objdump: the hardening test), openssl and git
+#        (make dist, its sign/verify test)
 # bench: redis-tools (redis-benchmark), redis-server (the comparison), procps (pgrep),
 #        iproute2 (ss)
 PKGS="gcc make pkg-config libssl-dev libjemalloc-dev python3 python3-pytest python3-pytest-timeout
-python3-redis redis-tools redis-server procps iproute2"
-EXTRA="clang cppcheck"
+python3-redis redis-tools redis-server procps iproute2 clang libclang-rt-dev clang-tidy cppcheck valgrind
+binutils openssl git"
+EXTRA=""
 [ "${1:-}" = "--all" ] && PKGS="$PKGS $EXTRA"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
