@@ -7,6 +7,7 @@
 #include "acl/auth_throttle.h"
 #include "cmd/table.h"
 #include "config.h"
+#include "crash.h"
 #include "db/db.h"
 #include "db/lockset.h"
 #include "net/listen.h"
@@ -174,6 +175,7 @@ int server_main(int argc, char **argv) {
         return 1;
     }
     log_set_level(server_config.loglevel);
+    crash_handlers_install();
     config_log_notices();
     if (server_config.dir && server_config.dir[0] && chdir(server_config.dir) != 0) {
         log_warning("Can't chdir to '%s': %s", server_config.dir, strerror(errno));

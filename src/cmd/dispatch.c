@@ -182,10 +182,22 @@ void dispatch_collect_locks(struct client *c, const struct command *cmd, struct 
     if (cmd->lockspec) cmd->lockspec(c, ls);
 }
 
+/* The command this thread runs, for the crash report (a signal handler on this thread
+ * reads it: volatile, so the store is not moved past the call). */
+static _Thread_local const struct command *volatile current_cmd;
+
+const char *dispatch_current_command_name(void) {
+    const struct command *cmd = current_cmd;
+    return cmd ? cmd->fullname : NULL;
+}
+
 void dispatch_call(struct client *c, const struct command *cmd) {
     long long start = clock_mono_us();
     unsigned long long errors_before = c->out.errors;
+    const struct command *outer = current_cmd; /* EXEC runs commands inside a command */
+    current_cmd = cmd;
     cmd->proc(c);
+    current_cmd = outer;
     long long took = clock_mono_us() - start;
     struct command_stats *st = command_stats_mine(cmd);
     atomic_store_explicit(&st->calls, atomic_load_explicit(&st->calls, memory_order_relaxed) + 1, memory_order_relaxed);

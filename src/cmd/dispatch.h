@@ -21,6 +21,9 @@ void dispatch_client_closing(struct client *c);
 void dispatch_collect_locks(struct client *c, const struct command *cmd, struct lockset *ls);
 /* Run an already-validated command with its locks held by the caller (EXEC). */
 void dispatch_call(struct client *c, const struct command *cmd);
+/* The full name of the command the calling thread is running ("config|set"), or NULL.
+ * Async-signal-safe (the crash report reads it). */
+const char *dispatch_current_command_name(void);
 /* Error replies every family uses (Redis 7.0 texts). */
 void reply_wrong_args(struct client *c);       /* wrong number of arguments for '<cmd>' command */
 void reply_syntax_error(struct client *c);     /* ERR syntax error */

@@ -9,18 +9,19 @@
 #include <unistd.h>
 
 static _Atomic int log_level = LOG_NOTICE;
-static _Atomic int log_fd = STDOUT_FILENO;
+static _Atomic int log_out_fd = STDOUT_FILENO;
 static char log_role = 'M';
 
 void log_set_level(int level) { atomic_store(&log_level, level); }
 int log_get_level(void) { return atomic_load(&log_level); }
 void log_set_role_char(char role) { log_role = role; }
+int log_fd(void) { return atomic_load(&log_out_fd); }
 
 int log_open(const char *path) {
-    if (!path || !path[0]) { atomic_store(&log_fd, STDOUT_FILENO); return 0; }
+    if (!path || !path[0]) { atomic_store(&log_out_fd, STDOUT_FILENO); return 0; }
     int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
     if (fd < 0) return -1;
-    int old = atomic_exchange(&log_fd, fd);
+    int old = atomic_exchange(&log_out_fd, fd);
     if (old > STDERR_FILENO) close(old);
     return 0;
 }
@@ -45,6 +46,6 @@ void log_msg(int level, const char *fmt, ...) {
     n += m;
     if (n > (int)sizeof(line) - 2) n = (int)sizeof(line) - 2;
     line[n++] = '\n';
-    ssize_t w = write(atomic_load(&log_fd), line, (size_t)n);
+    ssize_t w = write(atomic_load(&log_out_fd), line, (size_t)n);
     (void)w;
 }

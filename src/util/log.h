@@ -8,6 +8,8 @@ int log_get_level(void);
 /* Open `path` for appending ("" = stdout). Returns 0, or -1 with errno set. */
 int log_open(const char *path);
 void log_set_role_char(char role);
+/* The log's file descriptor (async-signal-safe: the crash report writes to it). */
+int log_fd(void);
 void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 #define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
 #define log_verbose(...) log_msg(LOG_VERBOSE, __VA_ARGS__)
