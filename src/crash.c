@@ -18,6 +18,7 @@
 #endif
 #endif
 
+#ifndef CRASH_SANITIZED
 static const int crash_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 
 static const char *crash_signal_name(int sig) {
@@ -33,7 +34,7 @@ static const char *crash_signal_name(int sig) {
 
 /* Append s (at most `max` bytes of it) to buf[*at..size), keeping room for the NUL. */
 static void crash_put(char *buf, size_t size, size_t *at, const char *s, size_t max) {
-    for (size_t i = 0; s[i] && i < max && *at + 1 < size; i++) buf[(*at)++] = s[i];
+    for (size_t i = 0; i < max && s[i] && *at + 1 < size; i++) buf[(*at)++] = s[i];
 }
 
 static void crash_put_int(char *buf, size_t size, size_t *at, int v) {
@@ -72,7 +73,6 @@ static void crash_handler(int sig, siginfo_t *info, void *uctx) {
 }
 
 void crash_handlers_install(void) {
-#ifndef CRASH_SANITIZED
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_sigaction = crash_handler;
@@ -80,5 +80,7 @@ void crash_handlers_install(void) {
     sigemptyset(&sa.sa_mask);
     for (size_t i = 0; i < sizeof(crash_signals) / sizeof(crash_signals[0]); i++)
         sigaction(crash_signals[i], &sa, NULL);
-#endif
 }
+#else
+void crash_handlers_install(void) {}
+#endif
