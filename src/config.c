@@ -105,7 +105,7 @@ static int config_apply(const struct config_option *o, int argc, char **argv, in
         snprintf(err, errlen, "wrong number of arguments");
         return -1;
     }
-    const char *v = argv[0];
+    const char *v = argc > 0 ? argv[0] : ""; /* a special option may get no words ("") */
     switch (o->type) {
     case CFG_BOOL: {
         int b;

@@ -14,6 +14,8 @@
 #include "acl/acl_log.h"
 #include "acl/audit.h"
 #include "acl/auth_throttle.h"
+#include "pubsub/keyspace_notify.h"
+#include "pubsub/obuf_limit.h"
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -176,6 +178,8 @@ const struct config_option config_options[] = {
     {.name = "auth-failure-window", .type = CFG_LL, .field = F(auth_failure_window), .deflt = "60", .min = 1, .max = 86400, .after_set = auth_throttle_after},
     {.name = "audit-log", .type = CFG_STRING, .field = F(audit_log), .deflt = "", .after_set = audit_log_after},
     {.name = "rename-command", .type = CFG_SPECIAL, .flags = CFG_MULTI_ARG | CFG_IMMUTABLE, .parse = rename_parse, .format = rename_format},
+    {.name = "notify-keyspace-events", .type = CFG_SPECIAL, .deflt = "", .parse = keyspace_notify_config_parse, .format = keyspace_notify_config_format},
+    {.name = "client-output-buffer-limit", .type = CFG_SPECIAL, .flags = CFG_MULTI_ARG, .deflt = OBUF_LIMIT_DEFAULT, .parse = obuf_limit_config_parse, .format = obuf_limit_config_format},
     {.name = NULL},
 };
 

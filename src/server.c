@@ -5,6 +5,7 @@
 #include "acl/acl_log.h"
 #include "acl/audit.h"
 #include "acl/auth_throttle.h"
+#include "cmd/multi.h"
 #include "cmd/table.h"
 #include "config.h"
 #include "db/db.h"
@@ -12,6 +13,7 @@
 #include "net/listen.h"
 #include "net/registry.h"
 #include "net/worker.h"
+#include "pubsub/pubsub.h"
 #include "stats.h"
 #include "util/alloc.h"
 #include "util/clock.h"
@@ -198,6 +200,8 @@ int server_main(int argc, char **argv) {
     lockset_thread_init();
     command_table_init(STATS_MAX_THREADS < threads + 2 ? STATS_MAX_THREADS : threads + 2);
     if (server_setup_acl() != 0) return 1;
+    multi_init();
+    pubsub_init();
     if (listen_open_all() != 0) return 1;
     server_write_pidfile();
 

@@ -91,14 +91,19 @@ static void *worker_main(void *arg) {
             log_warning("epoll_wait: %s", strerror(errno));
             break;
         }
+        int mail = 0;
         for (int i = 0; i < n; i++) {
             struct client *c = events[i].data.ptr;
             if (!c) {
-                mailbox_drain(&w->mb);
+                mail = 1;
                 continue;
             }
             conn_handle_event(c, events[i].events);
         }
+        /* Mail last: a message may close any client (CLIENT KILL, a subscriber past its
+         * output limit, a failed write), and this batch may still hold that client's
+         * event. Client events only ever close their own client. */
+        if (mail) mailbox_drain(&w->mb);
         long long now = clock_mono_us();
         if (now - w->last_cron_us >= 100000) {
             w->last_cron_us = now;
