@@ -12,6 +12,7 @@
 #include "pubsub/pubsub.h"
 #include "client.h"
 #include "cmd/command.h"
+#include "config.h"
 #include "net/conn.h"
 #include "net/registry.h"
 #include "net/worker.h"
@@ -349,7 +350,7 @@ static int ps_can_receive(const struct client *c) {
 
 /* After appending a message: disconnect a subscriber past its output limits. */
 static void ps_check_limits(struct ps_client *pc, struct client *c, long long now) {
-    if (!obuf_limit_reached(OBUF_PUBSUB, c->out.pending, &pc->soft, now)) return;
+    if (!obuf_limit_reached(CONFIG_CLIENT_PUBSUB, c->out.pending, &pc->soft, now)) return;
     log_warning("Client id=%llu addr=%s laddr=%s fd=%d name=%s omem=%zu scheduled to be closed ASAP for "
                 "overcoming of output buffer limits.",
                 c->id, c->addr, c->laddr, c->fd, c->name ? c->name : "", c->out.pending);

@@ -391,7 +391,7 @@ def rss_kb(pid):
 
 
 def test_slow_subscriber_hard_limit(make_server):
-    s = make_server(args=["--client-output-buffer-limit", "pubsub 1mb 0 0"], threads=2)
+    s = make_server(config_text="client-output-buffer-limit pubsub 1mb 0 0\n", threads=2)
     r = plain(s.client())
     slow = RawClient(s.port, rcvbuf=4096)
     assert slow.call("SUBSCRIBE", "big") == [b"subscribe", b"big", 1]
@@ -419,7 +419,7 @@ def test_slow_subscriber_hard_limit(make_server):
 
 
 def test_slow_subscriber_soft_limit(make_server):
-    s = make_server(args=["--client-output-buffer-limit", "pubsub 0 256kb 1"], threads=2)
+    s = make_server(config_text="client-output-buffer-limit pubsub 0 256kb 1\n", threads=2)
     r = plain(s.client())
     slow = RawClient(s.port, rcvbuf=4096)
     slow.call("SUBSCRIBE", "soft")
