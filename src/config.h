@@ -50,6 +50,10 @@ struct server_config {
     _Atomic int lazyfree_lazy_user_flush;
     _Atomic int active_expire_effort;
     char *config_file;                  /* absolute path of the file we started from, or NULL */
+    /* collection encodings (types issue) */
+    _Atomic long long hash_max_listpack_entries;
+    _Atomic long long hash_max_listpack_value;
+    _Atomic int list_max_listpack_size;
 };
 
 extern struct server_config server_config;

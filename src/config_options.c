@@ -108,6 +108,9 @@ const struct config_option config_options[] = {
     {.name = "lazyfree-lazy-user-del", .type = CFG_BOOL, .field = F(lazyfree_lazy_user_del), .deflt = "no"},
     {.name = "lazyfree-lazy-user-flush", .type = CFG_BOOL, .field = F(lazyfree_lazy_user_flush), .deflt = "no"},
     {.name = "active-expire-effort", .type = CFG_INT, .field = F(active_expire_effort), .deflt = "1", .min = 1, .max = 10},
+    {.name = "hash-max-listpack-entries", .alias = "hash-max-ziplist-entries", .type = CFG_LL, .field = F(hash_max_listpack_entries), .deflt = "512", .min = 0, .max = 0x7fffffffffffffffLL},
+    {.name = "hash-max-listpack-value", .alias = "hash-max-ziplist-value", .type = CFG_MEMORY, .field = F(hash_max_listpack_value), .deflt = "64", .min = 0, .max = 0x7fffffffffffffffLL},
+    {.name = "list-max-listpack-size", .alias = "list-max-ziplist-size", .type = CFG_INT, .field = F(list_max_listpack_size), .deflt = "-2", .min = -2147483647 - 1, .max = 2147483647},
     {.name = NULL},
 };
 

@@ -3,6 +3,7 @@
 #include "client.h"
 #include "cmd/table.h"
 #include "config.h"
+#include "db/blocking.h"
 #include "db/db.h"
 #include "db/lockset.h"
 #include "net/worker.h"
@@ -99,7 +100,7 @@ int dispatch_auth_required(struct client *c) {
 }
 
 void dispatch_client_created(struct client *c) { c->authenticated = !dispatch_auth_required(c); }
-void dispatch_client_closing(struct client *c) { (void)c; }
+void dispatch_client_closing(struct client *c) { blocking_client_gone(c); }
 
 void dispatch_collect_locks(struct client *c, const struct command *cmd, struct lockset *ls) {
     int dbid = atomic_load_explicit(&c->dbid, memory_order_relaxed);
@@ -187,6 +188,8 @@ void dispatch_command(struct client *c) {
     dispatch_call(c, cmd);
     lockset_release(ls);
     db_set_command_time(0);
+    /* clients blocked on keys this command fed are served now, before its reply leaves */
+    if (blocking_ready_pending()) blocking_serve_ready();
 
 done:
     if (c->out.errors != errors_before) STAT_ADD(error_replies, (long long)(c->out.errors - errors_before));
