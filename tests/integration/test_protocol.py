@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from respwire import RawConn, assert_alive
+from rawreply import RawConn, assert_alive
 
 
 @pytest.fixture
