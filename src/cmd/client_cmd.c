@@ -8,6 +8,7 @@
  * last interaction) and the name (written under registry_lock). Buffer sizes of other
  * clients are owner-thread state and are shown as 0; the caller's own line is exact. */
 #include "cmd/client_cmd.h"
+#include "acl/acl.h"
 #include "client.h"
 #include "cmd/dispatch.h"
 #include "cmd/families.h"
@@ -57,6 +58,13 @@ static void client_flag_letters(int fl, char *out) {
     *p = '\0';
 }
 
+/* The ACL user's name. Users are never freed while the process runs (acl.h), so the
+ * pointer, written by the owner thread on AUTH, is safe to follow from any thread. */
+static const char *client_user_name(struct client *t, const struct client *self) {
+    struct acl_user *u = t == self ? t->user : __atomic_load_n(&t->user, __ATOMIC_RELAXED);
+    return acl_user_name(u);
+}
+
 /* Owner-thread sizes of the caller's own connection. */
 struct client_sizes {
     long long qbuf, qbuf_free, argv_mem, rbs, obl, oll, omem, tot_mem;
@@ -104,7 +112,7 @@ static void client_format_line(struct textbuf *b, struct client *t, const struct
                    (idle > 0 ? idle : 0) / 1000, letters, atomic_load_explicit(&t->dbid, memory_order_relaxed),
                    (fl & CLIENT_IN_MULTI) ? 0 : -1, sz.qbuf, sz.qbuf_free, sz.argv_mem, sz.rbs, sz.rbs, sz.obl, sz.oll,
                    sz.omem, sz.tot_mem, want_write ? "w" : "", cmd ? cmd->fullname : "NULL",
-                   t->user_name ? t->user_name : "default", resp);
+                   client_user_name(t, self), resp);
 }
 
 static void reply_text(struct client *c, struct textbuf *b) {
@@ -196,7 +204,9 @@ static void client_list_command(struct client *c) {
 /* ---- CLIENT KILL ---- */
 
 struct kill_filter {
-    const struct arg *addr, *laddr, *user;
+    const struct arg *addr, *laddr;
+    struct acl_user *user; /* USER filter: matched by identity */
+    int has_user;
     unsigned long long id;
     enum client_type type; /* CTYPE_INVALID: any */
     int skipme;
@@ -211,7 +221,7 @@ static int kill_matches(const struct kill_filter *f, struct client *t) {
     if (f->id && t->id != f->id) return 0;
     if (f->addr && !arg_is(f->addr, t->addr)) return 0;
     if (f->laddr && !arg_is(f->laddr, t->laddr)) return 0;
-    if (f->user && !arg_is(f->user, t->user_name ? t->user_name : "default")) return 0;
+    if (f->has_user && __atomic_load_n(&t->user, __ATOMIC_RELAXED) != f->user) return 0;
     if (f->type != CTYPE_INVALID && client_type_of(atomic_load(&t->flags)) != f->type) return 0;
     return 1;
 }
@@ -262,12 +272,14 @@ static int kill_parse(struct client *c, struct kill_filter *f) {
         } else if (arg_eq(opt, "LADDR")) {
             f->laddr = val;
         } else if (arg_eq(opt, "USER")) {
-            /* until ACL lands the only user is "default" */
-            if (!arg_is(val, "default")) {
+            acl_read_lock();
+            f->user = acl_find_user(val->ptr, val->len);
+            acl_read_unlock();
+            if (!f->user) {
                 reply_errorf(&c->out, "ERR No such user '%.*s'", (int)(val->len > 128 ? 128 : val->len), val->ptr);
                 return -1;
             }
-            f->user = val;
+            f->has_user = 1;
         } else if (arg_eq(opt, "SKIPME")) {
             if (arg_eq(val, "yes")) f->skipme = 1;
             else if (arg_eq(val, "no")) f->skipme = 0;

@@ -4,36 +4,6 @@
 #include "cmd/command_meta.h"
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-
-static const char *const acl_names[] = {
-    "keyspace", "read",   "write",    "set",     "sortedset", "list",      "hash",
-    "string",   "bitmap", "hyperloglog", "geo",  "stream",    "pubsub",    "admin",
-    "fast",     "slow",   "blocking", "dangerous", "connection", "transaction", "scripting",
-};
-#define ACL_NCATS ((int)(sizeof(acl_names) / sizeof(acl_names[0])))
-
-int acl_category_count(void) { return ACL_NCATS; }
-const char *acl_category_name(int i) { return i >= 0 && i < ACL_NCATS ? acl_names[i] : NULL; }
-
-uint64_t acl_category_lookup(const char *name, size_t len) {
-    for (int i = 0; i < ACL_NCATS; i++)
-        if (strlen(acl_names[i]) == len && strncasecmp(acl_names[i], name, len) == 0) return 1ULL << i;
-    return 0;
-}
-
-uint64_t command_acl_categories(const struct command *cmd) {
-    uint64_t cats = cmd->acl, f = cmd->flags;
-    if (f & CMD_WRITE) cats |= ACL_WRITE;
-    /* scripting commands that only read are not @read (EVAL_RO, FCALL_RO) */
-    if ((f & CMD_READONLY) && !(cats & ACL_SCRIPTING)) cats |= ACL_READ;
-    if (f & CMD_ADMIN) cats |= ACL_ADMIN | ACL_DANGEROUS;
-    if (f & CMD_PUBSUB) cats |= ACL_PUBSUB;
-    if (f & CMD_FAST) cats |= ACL_FAST;
-    if (f & CMD_BLOCKING) cats |= ACL_BLOCKING;
-    if (!(cats & ACL_FAST)) cats |= ACL_SLOW;
-    return cats;
-}
 
 int command_has_movable_keys(const struct command *cmd) {
     return cmd->getkeys != NULL || (cmd->flags & CMD_MOVABLE_KEYS) != 0;

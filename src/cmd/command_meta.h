@@ -1,21 +1,11 @@
 /* command_meta.h — what a command table row means to the outside world: the names of
- * its flags and ACL categories (in Redis 7.0's order), the categories its flags imply,
- * and derived facts (movable keys). Shared by COMMAND (introspect.c) and ACL. */
+ * its flags (in Redis 7.0's order), derived facts (movable keys, key access flags) and
+ * Redis's command tips. (ACL categories: acl/acl.h, acl_command_categories.) */
 #ifndef WARDEN_COMMAND_META_H
 #define WARDEN_COMMAND_META_H
 #include "cmd/command.h"
 #include <stddef.h>
 #include <stdint.h>
-
-/* Every category of the row: the explicit `acl` bits plus those Redis implies from the
- * flags (write → @write, readonly → @read, admin → @admin @dangerous, pubsub,
- * fast, blocking, and @slow for everything that is not @fast). */
-uint64_t command_acl_categories(const struct command *cmd);
-/* Number of ACL categories; name of category i (bit i), without '@'. */
-int acl_category_count(void);
-const char *acl_category_name(int i);
-/* Category bit for a name (case-insensitive, no '@'); 0 if unknown. */
-uint64_t acl_category_lookup(const char *name, size_t len);
 
 /* Flag names COMMAND INFO shows, in Redis's order (hidden flags — sentinel,
  * only_sentinel, protected and Warden's own — are skipped). Calls fn for each. */

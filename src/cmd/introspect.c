@@ -2,6 +2,7 @@
  * (COMMAND INFO in Redis 7.0's ten-element shape, DOCS, LIST with filters, COUNT,
  * GETKEYS / GETKEYSANDFLAGS). Everything here reads the table built at start-up,
  * which is immutable afterwards, so no locking is needed. */
+#include "acl/acl.h"
 #include "client.h"
 #include "cmd/command_meta.h"
 #include "cmd/dispatch.h"
@@ -37,7 +38,7 @@ static void reply_key_flag_set(struct client *c, const struct command *cmd) {
 }
 
 static void reply_categories(struct client *c, const struct command *cmd) {
-    uint64_t cats = command_acl_categories(cmd);
+    uint64_t cats = acl_command_categories(cmd);
     int n = 0;
     for (int i = 0; i < acl_category_count(); i++)
         if (cats & (1ULL << i)) n++;
@@ -210,6 +211,13 @@ static void command_docs_command(struct client *c) {
 
 /* ---- COMMAND LIST ---- */
 
+/* Category bit for a name (case-insensitive, no '@'); 0 if unknown. */
+static uint64_t category_lookup(const struct arg *name) {
+    for (int i = 0; i < acl_category_count(); i++)
+        if (arg_eq(name, acl_category_name(i))) return 1ULL << i;
+    return 0;
+}
+
 enum list_filter { FILTER_NONE, FILTER_MODULE, FILTER_ACLCAT, FILTER_PATTERN };
 struct list_ctx {
     enum list_filter kind;
@@ -222,7 +230,7 @@ static int list_matches(const struct list_ctx *f, const struct command *cmd) {
     switch (f->kind) {
     case FILTER_NONE: return 1;
     case FILTER_MODULE: return 0; /* no modules */
-    case FILTER_ACLCAT: return f->cat && (command_acl_categories(cmd) & f->cat);
+    case FILTER_ACLCAT: return f->cat && (acl_command_categories(cmd) & f->cat);
     case FILTER_PATTERN:
         return glob_match(f->value->ptr, f->value->len, cmd->fullname, strlen(cmd->fullname), 1);
     }
@@ -244,7 +252,7 @@ static void command_list_command(struct client *c) {
         if (arg_eq(&c->argv[3], "MODULE")) f.kind = FILTER_MODULE;
         else if (arg_eq(&c->argv[3], "ACLCAT")) {
             f.kind = FILTER_ACLCAT;
-            f.cat = acl_category_lookup(f.value->ptr, f.value->len);
+            f.cat = category_lookup(f.value);
         } else if (arg_eq(&c->argv[3], "PATTERN")) f.kind = FILTER_PATTERN;
         else {
             reply_syntax_error(c);
