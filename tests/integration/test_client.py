@@ -395,3 +395,18 @@ def test_help(r):
     text = b"\n".join(lines)
     for sub in (b"KILL", b"LIST", b"PAUSE", b"REPLY", b"SETNAME", b"UNPAUSE", b"NO-EVICT"):
         assert sub in text
+
+
+def test_kill_user_and_list_user_field(server, r):
+    assert r.execute_command("ACL", "SETUSER", "killme", "on", ">pw", "+@all", "~*") == b"OK"
+    v = connect(server)
+    assert resp(v, b"AUTH killme pw\r\n") == b"+OK\r\n"
+    assert resp(v, b"PING\r\n") == b"+PONG\r\n"
+    users = {dict(l)["user"] for l in client_lines(r)}
+    assert "killme" in users and "default" in users
+    assert r.execute_command("CLIENT", "KILL", "USER", "killme", "SKIPME", "no") == 1
+    assert wait_closed(v)
+    v.close()
+    assert r.execute_command("CLIENT", "KILL", "USER", "killme") == 0
+    assert r.execute_command("ACL", "DELUSER", "killme") == 1
+    assert err(r.execute_command, "CLIENT", "KILL", "USER", "killme") == "No such user 'killme'"
