@@ -100,9 +100,10 @@ int dispatch_must_wait(struct client *c) {
 static int dispatch_protected_refused(struct client *c, const struct command *cmd) {
     const struct command *top = cmd->parent ? cmd->parent : cmd;
     int is_debug = strcmp(top->name, "debug") == 0;
-    int setting = is_debug ? server_config.enable_debug_command : 0; /* 0 no, 1 yes, 2 local */
-    if (setting == 1) return 0;
-    if (setting == 2 && (atomic_load_explicit(&c->flags, memory_order_relaxed) & CLIENT_LOOPBACK)) return 0;
+    int setting = is_debug ? server_config.enable_debug_command : server_config.enable_module_command;
+    if (setting == CONFIG_ALLOW_YES) return 0;
+    if (setting == CONFIG_ALLOW_LOCAL && (atomic_load_explicit(&c->flags, memory_order_relaxed) & CLIENT_LOOPBACK))
+        return 0;
     reply_errorf(&c->out,
                  "ERR %s command not allowed. If the %s option is set to \"local\", you can run it from a local "
                  "connection, otherwise you need to set this option in the configuration file, and then restart the "

@@ -138,6 +138,20 @@ static const char *info_replid(void) {
     return info_replid_buf;
 }
 
+/* The current value of a configuration option as CONFIG GET shows it. */
+struct config_value {
+    char buf[64];
+};
+static void config_value_cb(void *priv, const char *name, const char *value) {
+    (void)name;
+    snprintf(((struct config_value *)priv)->buf, sizeof(((struct config_value *)priv)->buf), "%s", value);
+}
+static const char *info_config(struct config_value *v, const char *option) {
+    v->buf[0] = '\0';
+    config_get_matching(option, strlen(option), config_value_cb, v);
+    return v->buf;
+}
+
 /* ---- sections ---- */
 
 static void info_server(struct textbuf *b) {
@@ -201,15 +215,17 @@ static void info_memory(struct textbuf *b) {
                     "used_memory_scripts_human:0B\r\n");
     info_human(b, "maxmemory", maxmem);
     double frag = used ? (double)rss / (double)used : 0.0;
+    struct config_value policy;
     textbuf_printf(b,
-                   "maxmemory_policy:noeviction\r\nallocator_frag_ratio:1.00\r\nallocator_frag_bytes:0\r\n"
+                   "maxmemory_policy:%s\r\nallocator_frag_ratio:1.00\r\nallocator_frag_bytes:0\r\n"
                    "allocator_rss_ratio:1.00\r\nallocator_rss_bytes:0\r\nrss_overhead_ratio:1.00\r\n"
                    "rss_overhead_bytes:0\r\nmem_fragmentation_ratio:%.2f\r\nmem_fragmentation_bytes:%lld\r\n"
                    "mem_not_counted_for_evict:0\r\nmem_replication_backlog:0\r\nmem_total_replication_buffers:0\r\n"
                    "mem_clients_slaves:0\r\nmem_clients_normal:0\r\nmem_cluster_links:0\r\nmem_aof_buffer:0\r\n"
                    "mem_allocator:%s\r\nactive_defrag_running:0\r\nlazyfree_pending_objects:%lld\r\n"
                    "lazyfreed_objects:0\r\n",
-                   frag, rss - used, alloc_allocator_name(), db_lazyfree_pending());
+                   info_config(&policy, "maxmemory-policy"), frag, rss - used, alloc_allocator_name(),
+                   db_lazyfree_pending());
 }
 
 static void info_persistence(struct textbuf *b) {

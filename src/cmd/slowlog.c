@@ -12,6 +12,7 @@
 #include "cmd/slowlog.h"
 #include "client.h"
 #include "cmd/command.h"
+#include "config.h"
 #include "util/alloc.h"
 #include "util/clock.h"
 #include "util/numparse.h"
@@ -41,17 +42,17 @@ struct slowlog_list {
     long long len;
 };
 
-static _Atomic long long slower_than = 10000;
-static _Atomic long long max_len = 128;
 static _Atomic long long next_id;
 static struct slowlog_list *lists[SLOWLOG_MAX_LISTS];
 static _Atomic int nlists;
 static pthread_mutex_t lists_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Thread_local struct slowlog_list *my_list;
 
-void slowlog_configure(long long slower, long long maxlen) {
-    atomic_store(&slower_than, slower);
-    atomic_store(&max_len, maxlen < 0 ? 0 : maxlen);
+/* slowlog-log-slower-than and slowlog-max-len, read live (CONFIG SET applies at once) */
+static long long slowlog_threshold(void) { return server_config.slowlog_log_slower_than; }
+static long long slowlog_limit(void) {
+    long long n = server_config.slowlog_max_len;
+    return n < 0 ? 0 : n;
 }
 
 static void entry_free(struct slowlog_entry *e) {
@@ -110,9 +111,9 @@ static int slowlog_arg_is_secret(const struct client *c, const struct command *c
 }
 
 void slowlog_maybe_record(struct client *c, const struct command *cmd, long long duration_us) {
-    long long threshold = atomic_load_explicit(&slower_than, memory_order_relaxed);
+    long long threshold = slowlog_threshold();
     if (threshold < 0 || duration_us < threshold || (cmd->flags & CMD_SKIP_SLOWLOG)) return;
-    long long limit = atomic_load_explicit(&max_len, memory_order_relaxed);
+    long long limit = slowlog_limit();
     if (limit == 0) return;
     struct slowlog_entry *e = wcalloc(1, sizeof(*e));
     e->id = atomic_fetch_add(&next_id, 1);
@@ -203,7 +204,7 @@ static void snapshot_free(struct slowlog_snapshot *s) {
     wfree(s->v);
 }
 
-static long long visible_limit(void) { return atomic_load(&max_len); }
+static long long visible_limit(void) { return slowlog_limit(); }
 
 void slowlog_get_command(struct client *c) {
     long long count = 10;

@@ -1,6 +1,7 @@
 /* slowlog.h — the slow log: commands that ran longer than slowlog-log-slower-than
- * microseconds, kept per worker thread (no shared lock on the command path) and
- * merged by id when read. SLOWLOG GET/LEN/RESET/HELP are its commands. */
+ * microseconds (<0 disables, 0 logs everything), at most slowlog-max-len entries, kept
+ * per worker thread (no shared lock on the command path) and merged by id when read.
+ * SLOWLOG GET/LEN/RESET/HELP are its commands. */
 #ifndef WARDEN_SLOWLOG_H
 #define WARDEN_SLOWLOG_H
 
@@ -9,9 +10,6 @@ struct command;
 
 /* Called after every command (dispatch) with its run time; records it if slow. */
 void slowlog_maybe_record(struct client *c, const struct command *cmd, long long duration_us);
-/* slowlog-log-slower-than (µs; <0 disables, 0 logs everything) and slowlog-max-len;
- * defaults 10000 and 128 as in Redis. For the configuration module. */
-void slowlog_configure(long long slower_than_us, long long max_len);
 void slowlog_free_all(void); /* at exit, for leak checkers */
 
 void slowlog_get_command(struct client *c);

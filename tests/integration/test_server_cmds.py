@@ -99,3 +99,55 @@ def test_slowlog_basics(server, r):
         r.ping()  # fast: not logged
     assert r.execute_command("SLOWLOG", "LEN") == 0
     assert r.execute_command("SLOWLOG", "GET") == []
+
+
+def test_slowlog_follows_config(make_server):
+    s = make_server()
+    c = s.client()
+    c.client_setname("cfg")
+    assert c.config_set("slowlog-log-slower-than", 0)
+    c.set("sl:k", "v")
+    c.get("sl:k")
+    log = c.execute_command("SLOWLOG", "GET", "-1")
+    args = [e[3] for e in log]
+    assert args[0] == [b"GET", b"sl:k"] and args[1] == [b"SET", b"sl:k", b"v"]
+    assert log[0][5] == b"cfg"
+    # secrets never reach the log
+    with pytest.raises(redis.RedisError):
+        c.execute_command("AUTH", "nobody", "s3cret")
+    with pytest.raises(redis.RedisError):
+        c.execute_command("HELLO", "2", "AUTH", "nobody", "s3cret")
+    log = c.execute_command("SLOWLOG", "GET", "2")
+    assert log[0][3] == [b"HELLO", b"2", b"AUTH", b"(redacted)", b"(redacted)"]
+    assert log[1][3] == [b"AUTH", b"(redacted)", b"(redacted)"]
+    # max-len caps what is kept and shown
+    assert c.config_set("slowlog-max-len", 3)
+    for i in range(10):
+        c.ping()
+    assert c.execute_command("SLOWLOG", "LEN") == 3
+    assert len(c.execute_command("SLOWLOG", "GET", "-1")) == 3
+    # more than 32 arguments are summarized
+    c.execute_command("DEL", *["k%d" % i for i in range(40)])
+    entry = c.execute_command("SLOWLOG", "GET", "1")[0][3]
+    assert len(entry) == 32 and entry[-1] == b"... (10 more arguments)"  # 41 arguments
+    # -1 disables
+    assert c.config_set("slowlog-log-slower-than", -1)
+    c.execute_command("SLOWLOG", "RESET")
+    c.ping()
+    assert c.execute_command("SLOWLOG", "LEN") == 0
+    c.close()
+
+
+def test_info_follows_config_and_resetstat(make_server):
+    s = make_server()
+    c = s.client()
+    assert c.info("memory")["maxmemory_policy"] == "noeviction"
+    assert c.config_set("maxmemory-policy", "allkeys-lru")
+    assert c.info("memory")["maxmemory_policy"] == "allkeys-lru"
+    with pytest.raises(redis.ResponseError):
+        c.execute_command("NOSUCH")
+    assert c.info("errorstats")["errorstat_ERR"] in ({"count": 1}, "count=1")
+    assert c.config_resetstat()
+    assert c.info("errorstats") == {}
+    assert c.info("stats")["total_error_replies"] == 0
+    c.close()
