@@ -10,7 +10,7 @@ import threading
 import pytest
 
 from conftest import SLOW, Server
-from rawreply import RawConn, RespError, assert_alive
+from respwire import RawConn, RespError, assert_alive
 
 
 @pytest.fixture(scope="module")

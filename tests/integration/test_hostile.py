@@ -14,7 +14,7 @@ import time
 import pytest
 
 from conftest import SLOW
-from rawreply import (Closed, RawConn, assert_alive, ipv6_loopback_available, raise_nofile, short_tmp_path,
+from respwire import (Closed, RawConn, assert_alive, ipv6_loopback_available, raise_nofile, short_tmp_path,
                      used_memory, wait_for)
 
 

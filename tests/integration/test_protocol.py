@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from rawreply import RawConn, assert_alive
+from respwire import RawConn, assert_alive
 
 
 @pytest.fixture

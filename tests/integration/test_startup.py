@@ -12,7 +12,7 @@ import time
 import pytest
 
 from conftest import ASAN, BIN, SLOW, free_port
-from rawreply import RawConn, short_tmp_path, wait_for
+from respwire import RawConn, short_tmp_path, wait_for
 
 SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "runtime error:", "ERROR: LeakSanitizer",
                      "SUMMARY: UndefinedBehavior")
