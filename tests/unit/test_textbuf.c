@@ -1,30 +1,28 @@
 /* test_textbuf.c — unit tests for util/textbuf (growth, printf beyond the small buffer)
  * and cmd/errorstats (codes, merging across threads, reset). */
+#include "unit.h"
 #include "cmd/errorstats.h"
 #include "util/textbuf.h"
-#include <assert.h>
 #include <pthread.h>
-#include <stdio.h>
-#include <string.h>
 
 static void test_textbuf(void) {
     struct textbuf b;
     textbuf_init(&b);
-    assert(b.len == 0 && b.p == NULL);
+    CHECK(b.len == 0 && b.p == NULL);
     textbuf_puts(&b, "abc");
     textbuf_append(&b, "", 0);
-    assert(b.len == 3 && strcmp(b.p, "abc") == 0);
+    CHECK(b.len == 3 && strcmp(b.p, "abc") == 0);
     for (int i = 0; i < 1000; i++) textbuf_printf(&b, "%d,", i);
     char big[600];
     memset(big, 'x', sizeof(big) - 1);
     big[sizeof(big) - 1] = '\0';
     textbuf_printf(&b, "[%s]", big); /* longer than the internal 256-byte buffer */
-    assert(b.p[b.len] == '\0');
-    assert(strncmp(b.p, "abc0,1,2,", 9) == 0);
-    assert(b.len == 3 + 3890 + 601);
-    assert(b.p[b.len - 1] == ']' && b.p[b.len - 2] == 'x');
+    CHECK(b.p[b.len] == '\0');
+    CHECK(strncmp(b.p, "abc0,1,2,", 9) == 0);
+    CHECK(b.len == 3 + 3890 + 601);
+    CHECK(b.p[b.len - 1] == ']' && b.p[b.len - 2] == 'x');
     textbuf_free(&b);
-    assert(b.p == NULL && b.len == 0);
+    CHECK(b.p == NULL && b.len == 0);
 }
 
 struct seen {
@@ -60,24 +58,23 @@ static void test_errorstats(void) {
     pthread_join(t, NULL);
     struct seen s = {.n = 0};
     errorstats_each(collect, &s);
-    assert(count_of(&s, "ERR") == 7);
-    assert(count_of(&s, "WRONGTYPE") == 2);
-    assert(count_of(&s, "ERRX") == 1);
-    assert(count_of(&s, "BUSY") == 1);
-    assert(s.n == 4);
+    CHECK(count_of(&s, "ERR") == 7);
+    CHECK(count_of(&s, "WRONGTYPE") == 2);
+    CHECK(count_of(&s, "ERRX") == 1);
+    CHECK(count_of(&s, "BUSY") == 1);
+    CHECK(s.n == 4);
     errorstats_reset();
     s.n = 0;
     errorstats_each(collect, &s);
-    assert(s.n == 0); /* zero rows are hidden */
+    CHECK(s.n == 0); /* zero rows are hidden */
     errorstats_count("ERR again", 9, 1);
     s.n = 0;
     errorstats_each(collect, &s);
-    assert(s.n == 1 && count_of(&s, "ERR") == 1);
+    CHECK(s.n == 1 && count_of(&s, "ERR") == 1);
 }
 
 int main(void) {
     test_textbuf();
     test_errorstats();
-    printf("test_textbuf: ok\n");
-    return 0;
+    return unit_summary();
 }
