@@ -222,7 +222,7 @@ static void debug_populate_command(struct client *c) {
     char *key = wmalloc(plen + 32);
     memcpy(key, prefix, plen);
     char *val = size > 32 ? wcalloc(1, (size_t)size) : NULL;
-    char small[32];
+    char small[32] = {0};
     int dbid = c->db->id;
     for (long long j = 0; j < count; j++) {
         size_t klen = plen + (size_t)snprintf(key + plen, 32, ":%lld", j);
