@@ -39,7 +39,7 @@ struct arg {
  * back to NULL under registry_lock so CLIENT LIST readers never see freed state. */
 #define CLIENT_EXT_MULTI 0    /* struct multi_state (cmd/multi.c): queue, WATCH list */
 #define CLIENT_EXT_PUBSUB 1   /* struct ps_client (pubsub/pubsub.c): subscriptions */
-#define CLIENT_EXT_BLOCKING 2 /* reserved: blocking commands */
+/* 2: CLIENT_EXT_BLOCKING (db/blocking.h): a blocked client's state */
 
 struct client {
     unsigned long long id;
