@@ -245,6 +245,7 @@ void dispatch_command(struct client *c) {
     c->out.muted = (fl & (CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP)) != 0;
     unsigned long long errors_before = c->out.errors;
     int refused = 1; /* until the command is queued or runs */
+    pubsub_command_start(c);
 
     struct command *cmd = command_lookup(c->argv[0].ptr, c->argv[0].len);
     if (!cmd) {
@@ -302,6 +303,7 @@ void dispatch_command(struct client *c) {
 
 done:
     if (refused && (atomic_load_explicit(&c->flags, memory_order_relaxed) & CLIENT_IN_MULTI)) multi_flag_error(c);
+    pubsub_command_end(c);
     if (c->out.errors != errors_before) {
         long long nerr = (long long)(c->out.errors - errors_before);
         STAT_ADD(error_replies, nerr);

@@ -83,6 +83,18 @@ static void worker_cron(struct worker *w) {
     conn_retry_paused(w);
 }
 
+#define MAX_BATCH_HOOKS 4
+static worker_batch_hook_fn batch_hooks[MAX_BATCH_HOOKS];
+static int nbatch_hooks;
+
+void worker_add_batch_hook(worker_batch_hook_fn fn) {
+    if (nbatch_hooks < MAX_BATCH_HOOKS) batch_hooks[nbatch_hooks++] = fn;
+}
+
+static void worker_run_batch_hooks(void) {
+    for (int i = 0; i < nbatch_hooks; i++) batch_hooks[i]();
+}
+
 static void *worker_main(void *arg) {
     struct worker *w = arg;
     self = w;
@@ -116,9 +128,11 @@ static void *worker_main(void *arg) {
             w->last_cron_us = now;
             worker_cron(w);
         }
+        worker_run_batch_hooks();
     }
     /* shutting down: give pending replies one chance to leave, then close everything */
     mailbox_drain(&w->mb);
+    worker_run_batch_hooks();
     while (w->clients) {
         /* conn_flush closes the client itself on a write error or a pending close */
         struct client *c = w->clients;

@@ -1,8 +1,9 @@
 /* obuf_limit.c — see obuf_limit.h. */
 #include "pubsub/obuf_limit.h"
 #include "config.h"
+#include "util/clock.h"
 
-int obuf_limit_reached(int cls, size_t pending, struct obuf_soft_timer *t, long long now_ms) {
+int obuf_limit_reached(int cls, size_t pending, struct obuf_soft_timer *t) {
     /* CONFIG SET stores these under config_lock; a delivery reads them without it: a
      * relaxed atomic load sees either the old or the new value of each field, which is
      * all a limit check needs */
@@ -14,6 +15,7 @@ int obuf_limit_reached(int cls, size_t pending, struct obuf_soft_timer *t, long 
         t->since_ms = 0;
         return 0;
     }
+    long long now_ms = clock_ms();
     if (t->since_ms == 0) { /* first time over: start the clock */
         t->since_ms = now_ms ? now_ms : 1;
         return 0;

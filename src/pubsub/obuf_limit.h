@@ -12,6 +12,7 @@ struct obuf_soft_timer {
     long long since_ms; /* when the soft limit was first seen reached; 0 = not reached */
 };
 /* 1 if a client of class `cls` (CONFIG_CLIENT_*) with `pending` output bytes must now
- * be disconnected. Any thread; reads the limits without the config lock. */
-int obuf_limit_reached(int cls, size_t pending, struct obuf_soft_timer *t, long long now_ms);
+ * be disconnected. Any thread; reads the limits without the config lock, and the clock
+ * only when the soft limit is reached. */
+int obuf_limit_reached(int cls, size_t pending, struct obuf_soft_timer *t);
 #endif

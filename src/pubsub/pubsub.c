@@ -20,7 +20,6 @@
 #include "pubsub/obuf_limit.h"
 #include "pubsub/ptrset.h"
 #include "util/alloc.h"
-#include "util/clock.h"
 #include "util/glob.h"
 #include "util/log.h"
 #include "util/siphash.h"
@@ -51,7 +50,9 @@ struct ps_client {
     struct ptrset topics[PUBSUB_KINDS];  /* ps_lock */
     _Atomic long long count[PUBSUB_KINDS]; /* mirrors topics[k].count for CLIENT LIST */
     struct obuf_soft_timer soft;         /* owner thread */
-    unsigned long long flush_gen;        /* owner thread: flushed in this delivery round */
+    int flush_queued;                    /* owner thread: in this thread's flush queue */
+    struct ps_msg **deferred;            /* owner thread: messages for after the current command */
+    int ndeferred, cap_deferred;
 };
 
 /* One published message as a subscriber sees it: kind, pattern (pmessage), channel and
@@ -71,13 +72,28 @@ struct ps_target {
 /* The messages of one publish bound for one worker. */
 struct ps_batch {
     int n, cap;
-    struct ps_target *t; /* owned */
+    struct ps_target *t;        /* `first`, or owned when more were needed */
+    struct ps_target first[4];  /* most publishes reach a few subscribers per worker */
 };
 
 static pthread_rwlock_t ps_lock = PTHREAD_RWLOCK_INITIALIZER;
 static struct ps_table tables[PUBSUB_KINDS];
 static _Atomic long long name_counts[PUBSUB_KINDS]; /* tables[k].count, readable without the lock */
-static _Thread_local unsigned long long deliver_gen;
+/* Subscribers that got messages during this drain of the worker's mailbox: written to
+ * once, after the drain (worker_add_after_mail_hook), so a burst of publishes costs one
+ * write per subscriber rather than one per message. Each entry holds a reference. The
+ * array is freed whenever the queue empties (nothing is left allocated when the thread
+ * exits). */
+struct ps_flushq {
+    struct ps_client **v;
+    int n, cap;
+};
+static _Thread_local struct ps_flushq flushq;
+/* The client whose command this thread is running (dispatch brackets every request with
+ * pubsub_command_start/end). A message for it produced mid-command (its own keyspace
+ * notifications, its PUBLISH inside EXEC) waits until the reply is complete: written
+ * in the middle, it could split an array reply. */
+static _Thread_local struct client *ps_current;
 
 static const char *const sub_reply[PUBSUB_KINDS] = {"subscribe", "psubscribe", "ssubscribe"};
 static const char *const unsub_reply[PUBSUB_KINDS] = {"unsubscribe", "punsubscribe", "sunsubscribe"};
@@ -182,6 +198,8 @@ static struct ps_topic **client_topics(struct ps_client *pc, int kind, size_t *n
 
 /* ---------------------------------------------------------------- clients */
 
+static void ps_drop_deferred(struct ps_client *pc);
+
 static struct ps_client *ps_of(struct client *c) { return c->ext[CLIENT_EXT_PUBSUB]; }
 
 static struct ps_client *ps_make(struct client *c) {
@@ -285,6 +303,7 @@ void pubsub_unsubscribe(struct client *c, int kind, const struct arg *names, int
 void pubsub_client_closing(struct client *c) {
     struct ps_client *pc = ps_of(c);
     if (!pc) return;
+    ps_drop_deferred(pc);
     pthread_rwlock_wrlock(&ps_lock);
     ps_drop_all_locked(pc);
     pthread_rwlock_unlock(&ps_lock);
@@ -349,64 +368,109 @@ static int ps_can_receive(const struct client *c) {
 }
 
 /* After appending a message: disconnect a subscriber past its output limits. */
-static void ps_check_limits(struct ps_client *pc, struct client *c, long long now) {
-    if (!obuf_limit_reached(CONFIG_CLIENT_PUBSUB, c->out.pending, &pc->soft, now)) return;
+static void ps_check_limits(struct ps_client *pc, struct client *c) {
+    if (!obuf_limit_reached(CONFIG_CLIENT_PUBSUB, c->out.pending, &pc->soft)) return;
     log_warning("Client id=%llu addr=%s laddr=%s fd=%d name=%s omem=%zu scheduled to be closed ASAP for "
                 "overcoming of output buffer limits.",
                 c->id, c->addr, c->laddr, c->fd, c->name ? c->name : "", c->out.pending);
     atomic_fetch_or(&c->flags, CLIENT_CLOSE_ASAP);
 }
 
-/* Mail handler, on the subscribers' worker: write every message, then flush each
- * client once (closing those past their limits). */
+static void ps_flush_later(struct ps_client *pc) {
+    if (pc->flush_queued) return;
+    pc->flush_queued = 1;
+    atomic_fetch_add_explicit(&pc->refs, 1, memory_order_relaxed);
+    if (flushq.n == flushq.cap) {
+        flushq.cap = flushq.cap ? flushq.cap * 2 : 16;
+        flushq.v = wrealloc(flushq.v, (size_t)flushq.cap * sizeof(*flushq.v));
+    }
+    flushq.v[flushq.n++] = pc;
+}
+
+/* Batch hook (owner thread, no locks held, after the batch's client events and mail):
+ * write out every subscriber that received messages, closing those past their limits. */
+static void ps_flush_pending(void) {
+    if (!flushq.n) return;
+    struct ps_flushq q = flushq;
+    memset(&flushq, 0, sizeof(flushq));
+    for (int i = 0; i < q.n; i++) {
+        struct ps_client *pc = q.v[i];
+        struct client *c = pc->c;
+        pc->flush_queued = 0;
+        if (c) {
+            if (atomic_load_explicit(&c->flags, memory_order_relaxed) & CLIENT_CLOSE_ASAP) conn_close(c);
+            else conn_flush(c); /* may close it too (write error): pc->c becomes NULL */
+        }
+        ps_unref(pc);
+    }
+    wfree(q.v);
+}
+
+/* Mail handler, on the subscribers' worker: append every message; the writes happen
+ * once per subscriber after the whole mailbox is drained (ps_flush_pending). */
 static void ps_deliver_mail(void *arg) {
     struct ps_batch *b = arg;
-    long long now = clock_ms();
-    unsigned long long gen = ++deliver_gen;
     for (int i = 0; i < b->n; i++) {
         struct client *c = b->t[i].pc->c;
         if (!c || !ps_can_receive(c)) continue;
         msg_write(c, b->t[i].m);
-        ps_check_limits(b->t[i].pc, c, now);
-    }
-    for (int i = 0; i < b->n; i++) {
-        struct ps_client *pc = b->t[i].pc;
-        struct client *c = pc->c;
-        if (!c || pc->flush_gen == gen) continue;
-        pc->flush_gen = gen;
-        if (atomic_load_explicit(&c->flags, memory_order_relaxed) & CLIENT_CLOSE_ASAP) conn_close(c);
-        else conn_flush(c); /* may close it too (write error): pc->c becomes NULL */
+        ps_check_limits(b->t[i].pc, c);
+        ps_flush_later(b->t[i].pc);
     }
     for (int i = 0; i < b->n; i++) {
         msg_unref(b->t[i].m);
         ps_unref(b->t[i].pc);
     }
-    wfree(b->t);
+    if (b->t != b->first) wfree(b->t);
     wfree(b);
 }
 
 struct ps_route {
     struct ps_batch **batches; /* per worker id */
-    struct ps_client *self;    /* the publisher's own state, when direct delivery is allowed */
-    long long now;
+    struct worker *here;       /* the calling worker; NULL off the workers (active expiry) */
+    struct ps_client *self;    /* the publisher, when it may get its own message at once */
 };
 
-/* Read lock held. */
+static void ps_defer(struct ps_client *pc, struct ps_msg *m) {
+    if (pc->ndeferred == pc->cap_deferred) {
+        pc->cap_deferred = pc->cap_deferred ? pc->cap_deferred * 2 : 4;
+        pc->deferred = wrealloc(pc->deferred, (size_t)pc->cap_deferred * sizeof(*pc->deferred));
+    }
+    atomic_fetch_add_explicit(&m->refs, 1, memory_order_relaxed);
+    pc->deferred[pc->ndeferred++] = m;
+}
+
+/* Read lock held. Subscribers on this thread get the message at once (their socket is
+ * written after the batch); the others through their worker's mailbox. */
 static void ps_route_one(struct ps_route *rt, struct ps_client *pc, struct ps_msg *m) {
-    if (pc == rt->self) {
+    if (pc->w == rt->here) {
+        /* our own client: pc->c is stable, and set while subscribed */
         struct client *c = pc->c;
+        if (c == ps_current && pc != rt->self) {
+            ps_defer(pc, m);
+            return;
+        }
         if (ps_can_receive(c)) {
             msg_write(c, m);
-            ps_check_limits(pc, c, rt->now);
+            ps_check_limits(pc, c);
+            if (c != ps_current) ps_flush_later(pc);
         }
         return;
     }
     int w = pc->w->id;
     struct ps_batch *b = rt->batches[w];
-    if (!b) b = rt->batches[w] = wcalloc(1, sizeof(*b));
+    if (!b) {
+        b = rt->batches[w] = wmalloc(sizeof(*b));
+        b->n = 0;
+        b->cap = (int)(sizeof(b->first) / sizeof(b->first[0]));
+        b->t = b->first;
+    }
     if (b->n == b->cap) {
-        b->cap = b->cap ? b->cap * 2 : 8;
-        b->t = wrealloc(b->t, (size_t)b->cap * sizeof(*b->t));
+        struct ps_target *t = wmalloc((size_t)b->cap * 2 * sizeof(*t));
+        memcpy(t, b->t, (size_t)b->n * sizeof(*t));
+        if (b->t != b->first) wfree(b->t);
+        b->t = t;
+        b->cap *= 2;
     }
     atomic_fetch_add_explicit(&pc->refs, 1, memory_order_relaxed);
     atomic_fetch_add_explicit(&m->refs, 1, memory_order_relaxed);
@@ -428,12 +492,13 @@ long long pubsub_publish(int kind, const char *ch, size_t chlen, const char *msg
     int nw = worker_count();
     struct ps_batch *stack_batches[64];
     struct ps_route rt = {.batches = nw <= 64 ? stack_batches : wcalloc((size_t)nw, sizeof(struct ps_batch *)),
-                          .self = NULL,
-                          .now = clock_ms()};
+                          .here = worker_self(),
+                          .self = NULL};
     if (nw <= 64) memset(stack_batches, 0, sizeof(stack_batches));
-    /* direct delivery to the publisher itself (RESP3): before its reply, as Redis;
-     * inside EXEC it would land in the middle of EXEC's array, so it goes by mail */
-    if (publisher && !(atomic_load_explicit(&publisher->flags, memory_order_relaxed) & CLIENT_IN_MULTI))
+    /* a RESP3 publisher subscribed to its channel gets the message before its reply, as
+     * Redis; inside EXEC it waits for the end of EXEC's array (ps_defer) */
+    if (publisher && publisher == ps_current &&
+        !(atomic_load_explicit(&publisher->flags, memory_order_relaxed) & CLIENT_IN_MULTI))
         rt.self = ps_of(publisher);
     long long receivers = 0;
     pthread_rwlock_rdlock(&ps_lock);
@@ -461,6 +526,27 @@ long long pubsub_publish(int kind, const char *ch, size_t chlen, const char *msg
         if (rt.batches[w]) worker_post(worker_get(w), ps_deliver_mail, rt.batches[w]);
     if (rt.batches != stack_batches) wfree(rt.batches);
     return receivers;
+}
+
+static void ps_drop_deferred(struct ps_client *pc) {
+    for (int i = 0; i < pc->ndeferred; i++) msg_unref(pc->deferred[i]);
+    wfree(pc->deferred);
+    pc->deferred = NULL;
+    pc->ndeferred = pc->cap_deferred = 0;
+}
+
+void pubsub_command_start(struct client *c) { ps_current = c; }
+
+void pubsub_command_end(struct client *c) {
+    ps_current = NULL;
+    struct ps_client *pc = ps_of(c);
+    if (!pc || !pc->ndeferred) return;
+    for (int i = 0; i < pc->ndeferred; i++) {
+        if (!ps_can_receive(c)) break;
+        msg_write(c, pc->deferred[i]);
+        ps_check_limits(pc, c);
+    }
+    ps_drop_deferred(pc);
 }
 
 /* ---------------------------------------------------------------- introspection */
@@ -501,5 +587,6 @@ int pubsub_allowed_in_context(const struct command *cmd) {
 
 void pubsub_init(void) {
     client_add_reset_hook(pubsub_reset_hook);
+    worker_add_batch_hook(ps_flush_pending);
     keyspace_notify_init();
 }

@@ -43,6 +43,10 @@ long long pubsub_publish(int kind, const char *ch, size_t chlen, const char *msg
 int pubsub_has_subscribers(void);
 /* RESP2 subscribe mode: 1 if cmd may run ((P|S)(UN)SUBSCRIBE, PING, QUIT, RESET). */
 int pubsub_allowed_in_context(const struct command *cmd);
+/* Dispatch brackets every request with these (owner thread): messages for the running
+ * client produced during its command are written after its reply. */
+void pubsub_command_start(struct client *c);
+void pubsub_command_end(struct client *c);
 /* Connection teardown (owner thread): drop every subscription. */
 void pubsub_client_closing(struct client *c);
 

@@ -509,6 +509,25 @@ def test_watch_with_redis_py_pipeline(r, r2):
     assert r.get("counter") == b"100"
 
 
+def test_client_list_shows_transaction_state(server, r, r2):
+    r.execute_command("WATCH", "cl")
+    r.execute_command("MULTI")
+    r.execute_command("SET", "cl", "v")
+    r.execute_command("GET", "cl")
+    r2.set("cl", "other")
+    try:
+        lines = r2.execute_command("CLIENT", "LIST").decode().splitlines()
+    except redis.ResponseError:
+        pytest.skip("CLIENT LIST not in this build")
+    mine = [dict(f.split("=", 1) for f in l.split()) for l in lines if "cmd=get" in l]
+    assert len(mine) == 1
+    assert mine[0]["flags"] == "xd" and mine[0]["multi"] == "2" and int(mine[0]["multi-mem"]) > 0
+    assert r.execute_command("EXEC") is None
+    lines = r2.execute_command("CLIENT", "LIST").decode().splitlines()
+    me = [dict(f.split("=", 1) for f in l.split()) for l in lines if "cmd=exec" in l][0]
+    assert me["flags"] == "N" and me["multi"] == "-1" and me["multi-mem"] == "0"
+
+
 # ------------------------------------------------------------------ ACL inside EXEC
 
 

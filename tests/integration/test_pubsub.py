@@ -248,7 +248,8 @@ def test_resp3_push_and_normal_commands(r, raw):
 
 
 def test_resp3_publish_to_self_inside_exec(raw):
-    """Inside EXEC the message cannot go in the middle of EXEC's array: it follows it."""
+    """Inside EXEC the message cannot go in the middle of EXEC's array: it follows it
+    (a deliberate difference from Redis 7.0, which writes it inside the array)."""
     c = raw()
     c.call("HELLO", "3")
     c.call("SUBSCRIBE", "a")
@@ -256,6 +257,39 @@ def test_resp3_publish_to_self_inside_exec(raw):
     c.call("PUBLISH", "a", "x")
     assert c.call("EXEC") == [1]
     assert c.read() == ("push", [b"message", b"a", b"x"])
+
+
+def test_resp3_self_messages_keep_order_across_exec(raw):
+    """Pipelined: a message published inside EXEC waits for EXEC's reply, and still
+    comes before the message of the PUBLISH that follows it. (Redis 7.0 writes it inside
+    EXEC's array, which a RESP3 client cannot tell from an element; 7.2 defers it.)"""
+    c = raw()
+    c.call("HELLO", "3")
+    c.call("SUBSCRIBE", "o")
+    c.sock.sendall(b"*1\r\n$5\r\nMULTI\r\n*3\r\n$7\r\nPUBLISH\r\n$1\r\no\r\n$1\r\n1\r\n*1\r\n$4\r\nEXEC\r\n"
+                   b"*3\r\n$7\r\nPUBLISH\r\n$1\r\no\r\n$1\r\n2\r\n")
+    got = [c.read() for _ in range(6)]
+    assert got == [("+", "OK"), ("+", "QUEUED"), [1], ("push", [b"message", b"o", b"1"]),
+                   ("push", [b"message", b"o", b"2"]), 1]
+
+
+def test_client_list_and_info_counts(server, r, raw):
+    s = raw()
+    s.call("SUBSCRIBE", "x", "y")
+    s.read()
+    s.call("PSUBSCRIBE", "p*")
+    s.call("SSUBSCRIBE", "sh")
+    try:
+        lines = r.execute_command("CLIENT", "LIST").decode().splitlines()
+        info = r.execute_command("INFO", "stats").decode()
+    except redis.ResponseError:
+        pytest.skip("CLIENT LIST / INFO not in this build")
+    mine = [l for l in lines if "cmd=ssubscribe" in l]
+    assert len(mine) == 1
+    fields = dict(f.split("=", 1) for f in mine[0].split())
+    assert (fields["flags"], fields["sub"], fields["psub"], fields["ssub"], fields["multi"]) == ("P", "2", "1", "1", "-1")
+    assert "pubsub_channels:2\r\n" in info and "pubsub_patterns:1\r\n" in info
+    assert "pubsubshard_channels:1\r\n" in info
 
 
 # ------------------------------------------------------------------ many connections, threads
