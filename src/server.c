@@ -7,7 +7,9 @@
 #include "acl/auth_throttle.h"
 #include "cmd/info.h"
 #include "cmd/slowlog.h"
+#include "cmd/client_cmd.h"
 #include "cmd/table.h"
+#include "db/blocking.h"
 #include "config.h"
 #include "db/db.h"
 #include "db/lockset.h"
@@ -202,6 +204,7 @@ int server_main(int argc, char **argv) {
     lockset_thread_init();
     command_table_init(STATS_MAX_THREADS < threads + 2 ? STATS_MAX_THREADS : threads + 2);
     if (server_setup_acl() != 0) return 1;
+    client_cmd_set_unblock_handler(blocking_unblock_id); /* CLIENT UNBLOCK */
     if (listen_open_all() != 0) return 1;
     server_write_pidfile();
 
