@@ -653,7 +653,7 @@ int acl_check_command(struct acl_user *u, const struct command *cmd, struct clie
     if (unrestricted) return ACL_OK; /* the common case: an unrestricted user */
     if (argc > ACL_CHECK_STACK_ARGS) keyidx = wmalloc((size_t)argc * 2 * sizeof(int));
     int cap = argc > ACL_CHECK_STACK_ARGS ? argc * 2 : ACL_CHECK_STACK_ARGS;
-    if (cmd->first_key > 0 && cmd->first_key < argc) {
+    if (cmd->first_key > 0 && cmd->first_key < argc && !(cmd->flags & CMD_NOT_KEY)) {
         int last = cmd->last_key < 0 ? argc + cmd->last_key : cmd->last_key;
         if (last >= argc) last = argc - 1;
         int step = cmd->key_step > 0 ? cmd->key_step : 1;

@@ -194,7 +194,7 @@ void dispatch_client_closing(struct client *c) {
 
 void dispatch_collect_locks(struct client *c, const struct command *cmd, struct lockset *ls) {
     int dbid = atomic_load_explicit(&c->dbid, memory_order_relaxed);
-    if (cmd->first_key > 0 && cmd->first_key < c->argc) {
+    if (cmd->first_key > 0 && cmd->first_key < c->argc && !(cmd->flags & CMD_NOT_KEY)) {
         int last = cmd->last_key < 0 ? c->argc + cmd->last_key : cmd->last_key;
         if (last >= c->argc) last = c->argc - 1;
         int step = cmd->key_step > 0 ? cmd->key_step : 1;

@@ -112,9 +112,9 @@ static struct command pubsub_subcommands[] = {
 
 #define SUB_FLAGS (CMD_PUBSUB | CMD_NOSCRIPT | CMD_LOADING | CMD_STALE)
 
-/* The shard-channel commands declare no key positions: Redis marks their channel
- * argument "not_key", and a key position here would make dispatch lock a shard and
- * ACL check the channel against key patterns. (COMMAND INFO shows 0 0 0 for them.) */
+/* The shard-channel commands carry Redis's key range for their channels, flagged
+ * CMD_NOT_KEY (Redis's "not_key" key spec): no shard lock, no ACL key check. */
+#define SHARD_CHANNELS(first, last) .first_key = first, .last_key = last, .key_step = 1
 
 struct command pubsub_commands[] = {
     {.name = "subscribe", .proc = subscribe_command, .arity = -2, .flags = SUB_FLAGS,
@@ -137,13 +137,16 @@ struct command pubsub_commands[] = {
     {.name = "pubsub", .arity = -2, .acl = ACL_SLOW, .subcommands = pubsub_subcommands,
      .summary = "Container of the Pub/Sub introspection commands.", .since = "2.8.0", .group = "pubsub",
      .complexity = "Depends on subcommand."},
-    {.name = "ssubscribe", .proc = ssubscribe_command, .arity = -2, .flags = SUB_FLAGS,
+    {.name = "ssubscribe", .proc = ssubscribe_command, .arity = -2, .flags = SUB_FLAGS | CMD_NOT_KEY,
+     SHARD_CHANNELS(1, -1),
      .summary = "Receives the messages published to shard channels.",
      .since = "7.0.0", .group = "pubsub", .complexity = "O(N) where N is the number of shard channels to subscribe to."},
-    {.name = "sunsubscribe", .proc = sunsubscribe_command, .arity = -1, .flags = SUB_FLAGS,
+    {.name = "sunsubscribe", .proc = sunsubscribe_command, .arity = -1, .flags = SUB_FLAGS | CMD_NOT_KEY,
+     SHARD_CHANNELS(1, -1),
      .summary = "Stops receiving the messages of shard channels.", .since = "7.0.0",
      .group = "pubsub", .complexity = "O(N) where N is the number of clients already subscribed to a shard channel."},
-    {.name = "spublish", .proc = spublish_command, .arity = 3, .flags = CMD_PUBSUB | CMD_LOADING | CMD_STALE | CMD_FAST,
+    {.name = "spublish", .proc = spublish_command, .arity = 3,
+     .flags = CMD_PUBSUB | CMD_LOADING | CMD_STALE | CMD_FAST | CMD_NOT_KEY, SHARD_CHANNELS(1, 1),
      .summary = "Sends a message to a shard channel.",
      .since = "7.0.0", .group = "pubsub",
      .complexity = "O(N) where N is the number of clients subscribed to the receiving shard channel."},
