@@ -91,6 +91,7 @@ static zsl_node *node_new(int height, double score, const char *m, size_t len) {
     zsl_node *n = wmalloc(sizeof(zsl_node) + (size_t)height * sizeof(struct zsl_link) + len);
     n->score = score;
     n->backward = NULL;
+    n->hnext = NULL;
     n->len = (uint32_t)len;
     n->height = (uint8_t)height;
     for (int i = 0; i < height; i++) {

@@ -6,7 +6,9 @@
  * Each node is one allocation: header, its `height` forward links, then the member
  * bytes (no separate string), so a member costs one allocation in the index. A node's
  * address never changes while it is in the list (zsl_update_score relinks the same
- * node), so other structures (the member → node hash table of a zset) may point at it.
+ * node), so the member → node hash index of a sorted set (zsl_index.h) chains the nodes
+ * themselves through `hnext` instead of allocating entries of its own: a 10-byte
+ * member of a big sorted set costs one 64-byte node plus ~1 bucket pointer.
  *
  * Also here: the score and lex range types used by every sorted-set encoding, with
  * their comparison helpers, so the compact encoding and this one agree on semantics.
@@ -28,6 +30,7 @@ struct zsl_link {
 struct zsl_node {
     double score;
     zsl_node *backward;
+    zsl_node *hnext; /* chain link of the owner's member index (zsl_index.h); unused here */
     uint32_t len;    /* member length */
     uint8_t height;  /* number of links */
     struct zsl_link level[]; /* `height` links, then `len` member bytes */

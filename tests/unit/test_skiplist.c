@@ -1,7 +1,11 @@
 /* test_skiplist.c — the skiplist against a sorted-array model: inserts, deletes, score
  * updates (node address kept), rank / by-rank, score and lex ranges and range
- * deletions; after each phase every level's spans are checked against level-0 ranks. */
+ * deletions; after each phase every level's spans are checked against level-0 ranks.
+ * Also the member index (zsl_index): find/insert/remove through resizes, and the scan
+ * guarantee (every member present for the whole scan is returned). */
 #include "core/skiplist.h"
+#include "core/zsl_index.h"
+#include "util/siphash.h"
 #include "util/alloc.h"
 #include <math.h>
 #include <stdio.h>
@@ -276,7 +280,71 @@ static void test_large(void) {
     zsl_free(zsl);
 }
 
+static void scan_mark(void *priv, const zsl_node *x) {
+    unsigned char *seen = priv;
+    char buf[16];
+    size_t len = x->len < sizeof(buf) - 1 ? x->len : sizeof(buf) - 1;
+    memcpy(buf, zsl_member(x), len); /* members are "m<number>", not NUL-terminated */
+    buf[len] = '\0';
+    seen[atoi(buf + 1)]++;
+}
+
+static void test_index(void) {
+    enum { N = 5000 };
+    skiplist *zsl = zsl_new();
+    zsl_index ix;
+    zidx_init(&ix);
+    char m[16];
+    static zsl_node *nodes[N];
+    for (int i = 0; i < N; i++) {
+        int len = snprintf(m, sizeof(m), "m%d", i);
+        CHECK(zidx_find(&ix, m, (size_t)len) == NULL);
+        nodes[i] = zsl_insert(zsl, i, m, (size_t)len);
+        zidx_insert(&ix, nodes[i]);
+    }
+    CHECK(zidx_count(&ix) == N);
+    for (int i = 0; i < N; i++) {
+        int len = snprintf(m, sizeof(m), "m%d", i);
+        CHECK(zidx_find(&ix, m, (size_t)len) == nodes[i]);
+    }
+    CHECK(zidx_find(&ix, "m", 1) == NULL && zidx_find(&ix, "", 0) == NULL);
+    /* scan while deleting the odd members (they may or may not be returned), and
+     * check every even member is returned at least once across the shrink */
+    static unsigned char seen[N];
+    memset(seen, 0, sizeof(seen));
+    uint64_t cursor = 0;
+    int removed_odd = 0;
+    do {
+        cursor = zidx_scan(&ix, cursor, scan_mark, seen);
+        for (int k = 0; k < 50 && removed_odd < N / 2; k++, removed_odd++) {
+            int i = 2 * removed_odd + 1;
+            CHECK(zidx_remove(&ix, nodes[i]) == 1);
+            CHECK(zidx_remove(&ix, nodes[i]) == 0);
+            CHECK(zsl_delete(zsl, i, zsl_member(nodes[i]), nodes[i]->len, NULL) == 1);
+        }
+    } while (cursor);
+    for (int i = 0; i < N; i += 2) CHECK(seen[i] >= 1);
+    CHECK(zidx_count(&ix) == N / 2);
+    for (int i = 0; i < N; i++) {
+        int len = snprintf(m, sizeof(m), "m%d", i);
+        CHECK((zidx_find(&ix, m, (size_t)len) != NULL) == (i % 2 == 0));
+    }
+    /* shrink to nearly empty */
+    for (int i = 0; i < N - 4; i += 2) CHECK(zidx_remove(&ix, nodes[i]) == 1);
+    CHECK(zidx_count(&ix) == 2);
+    CHECK(zidx_overhead(&ix) <= 64 * sizeof(void *) || ix.rehash_idx >= 0);
+    zidx_clear(&ix);
+    zsl_free(zsl);
+    /* expand up front */
+    zidx_init(&ix);
+    zidx_expand(&ix, 1000);
+    CHECK(ix.size[0] >= 1000);
+    zidx_clear(&ix);
+}
+
 int main(void) {
+    hash_seed_init();
+    test_index();
     test_basic();
     test_ranges();
     test_random_model();
