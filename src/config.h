@@ -49,6 +49,10 @@ struct server_config {
     _Atomic int lazyfree_lazy_user_del;
     _Atomic int lazyfree_lazy_user_flush;
     _Atomic int active_expire_effort;
+    /* compact-encoding thresholds of sets and sorted sets (types/set.c, types/zset.c) */
+    _Atomic long long set_max_intset_entries;
+    _Atomic long long zset_max_listpack_entries;
+    _Atomic long long zset_max_listpack_value;
     char *config_file;                  /* absolute path of the file we started from, or NULL */
 };
 

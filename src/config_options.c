@@ -108,6 +108,9 @@ const struct config_option config_options[] = {
     {.name = "lazyfree-lazy-user-del", .type = CFG_BOOL, .field = F(lazyfree_lazy_user_del), .deflt = "no"},
     {.name = "lazyfree-lazy-user-flush", .type = CFG_BOOL, .field = F(lazyfree_lazy_user_flush), .deflt = "no"},
     {.name = "active-expire-effort", .type = CFG_INT, .field = F(active_expire_effort), .deflt = "1", .min = 1, .max = 10},
+    {.name = "set-max-intset-entries", .type = CFG_LL, .field = F(set_max_intset_entries), .deflt = "512", .min = 0, .max = 0x7fffffffffffffffLL},
+    {.name = "zset-max-listpack-entries", .alias = "zset-max-ziplist-entries", .type = CFG_LL, .field = F(zset_max_listpack_entries), .deflt = "128", .min = 0, .max = 0x7fffffffffffffffLL},
+    {.name = "zset-max-listpack-value", .alias = "zset-max-ziplist-value", .type = CFG_MEMORY, .field = F(zset_max_listpack_value), .deflt = "64", .min = 0, .max = 0x7fffffffffffffffLL},
     {.name = NULL},
 };
 

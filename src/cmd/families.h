@@ -13,4 +13,5 @@ extern struct command keys_commands[];       /* cmd/keys.c */
 extern struct command expire_commands[];     /* cmd/expire_cmd.c */
 extern struct command string_commands[];     /* cmd/string.c */
 extern struct command bits_commands[];       /* cmd/bits.c */
+extern struct command set_commands[];        /* cmd/set_cmd.c */
 #endif
