@@ -10,6 +10,7 @@
 #include "net/worker.h"
 #include "stats.h"
 #include "types/set.h"
+#include "types/zset.h"
 #include "util/alloc.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -146,6 +147,7 @@ int server_main(int argc, char **argv) {
                WARDEN_REDIS_VERSION, (int)getpid(), threads);
     db_init_all(server_config.databases);
     set_type_init();
+    zset_type_init();
     lockset_thread_init();
     command_table_init(STATS_MAX_THREADS < threads + 2 ? STATS_MAX_THREADS : threads + 2);
     if (listen_open_all() != 0) return 1;

@@ -14,4 +14,5 @@ extern struct command expire_commands[];     /* cmd/expire_cmd.c */
 extern struct command string_commands[];     /* cmd/string.c */
 extern struct command bits_commands[];       /* cmd/bits.c */
 extern struct command set_commands[];        /* cmd/set_cmd.c */
+extern struct command zset_commands[];       /* cmd/zset_cmd.c (+ zrange_cmd.c, zsetop_cmd.c) */
 #endif
