@@ -53,6 +53,13 @@ struct server_config {
     _Atomic long long set_max_intset_entries;
     _Atomic long long zset_max_listpack_entries;
     _Atomic long long zset_max_listpack_value;
+    /* access control */
+    char *aclfile;
+    _Atomic long long acllog_max_len;
+    _Atomic int acl_pubsub_default;     /* 0 resetchannels, 1 allchannels */
+    _Atomic long long auth_failure_limit;
+    _Atomic long long auth_failure_window;
+    char *audit_log;
     char *config_file;                  /* absolute path of the file we started from, or NULL */
 };
 

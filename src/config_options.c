@@ -9,6 +9,11 @@
 #include "config_int.h"
 #include "util/alloc.h"
 #include "util/log.h"
+#include "acl/acl.h"
+#include "cmd/table.h"
+#include "acl/acl_log.h"
+#include "acl/audit.h"
+#include "acl/auth_throttle.h"
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -78,6 +83,61 @@ static void save_format(const struct config_option *o, char *buf, size_t size) {
     snprintf(buf, size, "%s", server_config.save_params ? server_config.save_params : "");
 }
 
+static int user_parse(const struct config_option *o, int argc, char **argv, int runtime, char *err, size_t errlen) {
+    (void)o;
+    if (runtime) {
+        snprintf(err, errlen, "use ACL SETUSER to change users at run time");
+        return -1;
+    }
+    return acl_config_user_line(argc, argv, err, errlen);
+}
+static void user_format(const struct config_option *o, char *buf, size_t size) {
+    (void)o;
+    if (size) buf[0] = '\0';
+}
+static int acllog_check(const struct config_option *o, long long v, char *err, size_t errlen) {
+    (void)o; (void)err; (void)errlen;
+    acl_log_set_max_len(v);
+    return 0;
+}
+static void auth_throttle_after(const struct config_option *o) {
+    (void)o;
+    auth_throttle_configure(server_config.auth_failure_limit, server_config.auth_failure_window);
+}
+static void requirepass_after(const struct config_option *o) {
+    (void)o;
+    char buf[1024];
+    config_copy_string(&server_config.requirepass, buf, sizeof(buf));
+    acl_set_requirepass(buf);
+}
+/* CONFIG SET audit-log: switch files (or turn off with ""); start-up opens it in server.c. */
+static void audit_log_after(const struct config_option *o) {
+    (void)o;
+    char path[4096];
+    config_copy_string(&server_config.audit_log, path, sizeof(path));
+    if (!path[0]) audit_close();
+    else if (audit_open(path) != 0) log_warning("audit log: cannot open %s", path);
+}
+/* rename-command NAME NEWNAME / rename-command NAME "" (disable), config file only. */
+static int rename_parse(const struct config_option *o, int argc, char **argv, int runtime, char *err, size_t errlen) {
+    (void)o;
+    if (runtime || argc != 2) {
+        snprintf(err, errlen, runtime ? "rename-command can only be set in the config file" : "wrong number of arguments");
+        return -1;
+    }
+    if (command_table_add_rename(argv[0], argv[1]) != 0) {
+        snprintf(err, errlen, "rename-command is applied at start-up only");
+        return -1;
+    }
+    return 0;
+}
+static void rename_format(const struct config_option *o, char *buf, size_t size) {
+    (void)o;
+    if (size) buf[0] = '\0';
+}
+
+static const struct config_enum pubsub_default_enum[] = {{"resetchannels", 0}, {"allchannels", 1}, {NULL, 0}};
+
 #define F(x) ((void *)&server_config.x)
 const struct config_option config_options[] = {
     {.name = "port", .type = CFG_INT, .flags = CFG_IMMUTABLE, .field = F(port), .deflt = "6379", .min = 0, .max = 65535},
@@ -98,7 +158,7 @@ const struct config_option config_options[] = {
     {.name = "dir", .type = CFG_STRING, .field = F(dir), .deflt = "./"},
     {.name = "hz", .type = CFG_INT, .field = F(hz), .deflt = "10", .min = 1, .max = 500},
     {.name = "enable-debug-command", .type = CFG_ENUM, .flags = CFG_IMMUTABLE, .field = F(enable_debug_command), .deflt = "no", .enums = protected_enum},
-    {.name = "requirepass", .type = CFG_STRING, .flags = CFG_SENSITIVE, .field = F(requirepass), .deflt = ""},
+    {.name = "requirepass", .type = CFG_STRING, .flags = CFG_SENSITIVE, .field = F(requirepass), .deflt = "", .after_set = requirepass_after},
     {.name = "proto-max-bulk-len", .type = CFG_MEMORY, .field = F(proto_max_bulk_len), .deflt = "512mb", .min = 1024 * 1024, .max = 0x7fffffffffffffffLL},
     {.name = "client-query-buffer-limit", .type = CFG_MEMORY, .field = F(client_query_buffer_limit), .deflt = "1gb", .min = 1024 * 1024, .max = 0x7fffffffffffffffLL},
     {.name = "maxmemory", .type = CFG_MEMORY, .field = F(maxmemory), .deflt = "0", .min = 0, .max = 0x7fffffffffffffffLL},
@@ -111,6 +171,14 @@ const struct config_option config_options[] = {
     {.name = "set-max-intset-entries", .type = CFG_LL, .field = F(set_max_intset_entries), .deflt = "512", .min = 0, .max = 0x7fffffffffffffffLL},
     {.name = "zset-max-listpack-entries", .alias = "zset-max-ziplist-entries", .type = CFG_LL, .field = F(zset_max_listpack_entries), .deflt = "128", .min = 0, .max = 0x7fffffffffffffffLL},
     {.name = "zset-max-listpack-value", .alias = "zset-max-ziplist-value", .type = CFG_MEMORY, .field = F(zset_max_listpack_value), .deflt = "64", .min = 0, .max = 0x7fffffffffffffffLL},
+    {.name = "aclfile", .type = CFG_STRING, .flags = CFG_IMMUTABLE, .field = F(aclfile), .deflt = ""},
+    {.name = "acllog-max-len", .type = CFG_LL, .field = F(acllog_max_len), .deflt = "128", .min = 0, .max = 0x7fffffffLL, .check = acllog_check},
+    {.name = "acl-pubsub-default", .type = CFG_ENUM, .field = F(acl_pubsub_default), .deflt = "resetchannels", .enums = pubsub_default_enum},
+    {.name = "user", .type = CFG_SPECIAL, .flags = CFG_MULTI_ARG | CFG_SENSITIVE, .parse = user_parse, .format = user_format},
+    {.name = "auth-failure-limit", .type = CFG_LL, .field = F(auth_failure_limit), .deflt = "10", .min = 0, .max = 1000000, .after_set = auth_throttle_after},
+    {.name = "auth-failure-window", .type = CFG_LL, .field = F(auth_failure_window), .deflt = "60", .min = 1, .max = 86400, .after_set = auth_throttle_after},
+    {.name = "audit-log", .type = CFG_STRING, .field = F(audit_log), .deflt = "", .after_set = audit_log_after},
+    {.name = "rename-command", .type = CFG_SPECIAL, .flags = CFG_MULTI_ARG | CFG_IMMUTABLE, .parse = rename_parse, .format = rename_format},
     {.name = NULL},
 };
 

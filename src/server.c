@@ -1,6 +1,10 @@
 /* server.c — see server.h. The main thread owns the listeners, signals and the
  * housekeeping cron (LRU clock, active expiry); workers own connections. */
 #include "server.h"
+#include "acl/acl.h"
+#include "acl/acl_log.h"
+#include "acl/audit.h"
+#include "acl/auth_throttle.h"
 #include "cmd/table.h"
 #include "config.h"
 #include "db/db.h"
@@ -105,6 +109,45 @@ static void server_write_pidfile(void) {
     fclose(f);
 }
 
+/* Users from `requirepass`, `user` lines and `aclfile`; the audit log. Exits on a bad
+ * ACL file as Redis does (exit code 1, the file's line in the message). */
+static int server_setup_acl(void) {
+    char err[1024];
+    acl_init();
+    auth_throttle_configure(server_config.auth_failure_limit, server_config.auth_failure_window);
+    acl_log_set_max_len(server_config.acllog_max_len);
+    if (server_config.requirepass && server_config.requirepass[0]) acl_set_requirepass(server_config.requirepass);
+    int has_file = server_config.aclfile && server_config.aclfile[0];
+    if (has_file && acl_has_config_users()) {
+        log_warning("Configuring Warden with users defined in the config file and at the same time an ACL file "
+                    "path is invalid. This setup is very likely to lead to configuration errors and security "
+                    "holes, please define either an ACL file or declare users directly in your config file.");
+        return -1;
+    }
+    if (acl_apply_config_users(err, sizeof(err)) != 0) {
+        log_warning("Error in user declaration: %s", err);
+        return -1;
+    }
+    if (has_file) {
+        char *text = acl_read_file(server_config.aclfile);
+        if (!text) {
+            log_warning("Error loading ACLs, opening file '%s': %s", server_config.aclfile, strerror(errno));
+            return -1;
+        }
+        int rc = acl_load_text(text, err, sizeof(err));
+        wfree(text);
+        if (rc != 0) {
+            log_warning("Aborting Warden startup because of ACL errors: %s", err);
+            return -1;
+        }
+    }
+    if (server_config.audit_log && server_config.audit_log[0] && audit_open(server_config.audit_log) != 0) {
+        log_warning("Can't open the audit log %s: %s", server_config.audit_log, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 static void server_cron(void) {
     atomic_fetch_add(&cron_loops, 1);
     db_update_lru_clock();
@@ -116,6 +159,14 @@ static void server_cron(void) {
 }
 
 int server_main(int argc, char **argv) {
+    /* Signals arrive through a signalfd on the main thread; every other thread inherits
+     * this mask, so block them before any thread (audit writer, lazy free, workers) exists. */
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGTERM);
+    sigaddset(&mask, SIGINT);
+    sigaddset(&mask, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &mask, NULL);
     hash_seed_init();
     config_init();
     config_load_from_args(argc, argv);
@@ -150,15 +201,10 @@ int server_main(int argc, char **argv) {
     zset_type_init();
     lockset_thread_init();
     command_table_init(STATS_MAX_THREADS < threads + 2 ? STATS_MAX_THREADS : threads + 2);
+    if (server_setup_acl() != 0) return 1;
     if (listen_open_all() != 0) return 1;
     server_write_pidfile();
 
-    /* signals arrive through a signalfd on this thread; workers block them */
-    sigset_t mask;
-    sigemptyset(&mask);
-    sigaddset(&mask, SIGTERM);
-    sigaddset(&mask, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &mask, NULL);
     int sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
     shutdown_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 
@@ -186,7 +232,10 @@ int server_main(int argc, char **argv) {
             unsigned tag = events[i].data.u32;
             if (tag == TAG_SIGNAL) {
                 struct signalfd_siginfo si;
-                if (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+                if (read(sfd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo == SIGHUP) {
+                    log_notice("Received SIGHUP: reopening the audit log");
+                    audit_reopen();
+                } else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
                     log_warning("Received %s scheduling shutdown...", si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
                     running = 0;
                 }
@@ -215,6 +264,9 @@ int server_main(int argc, char **argv) {
     close(epfd);
     close(sfd);
     close(shutdown_efd);
+    audit_close();
     db_free_all();
+    acl_shutdown();
+    lockset_thread_free();
     return 0;
 }

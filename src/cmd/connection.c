@@ -1,4 +1,8 @@
 /* connection.c — connection commands: PING ECHO QUIT SELECT HELLO RESET AUTH. */
+#include "acl/acl.h"
+#include "acl/acl_log.h"
+#include "acl/audit.h"
+#include "acl/auth_throttle.h"
 #include "client.h"
 #include "cmd/dispatch.h"
 #include "cmd/families.h"
@@ -27,8 +31,12 @@ static void quit_command(struct client *c) {
 
 static void select_command(struct client *c) {
     long long id;
-    if (num_parse_ll(c->argv[1].ptr, c->argv[1].len, &id) != 0 || id < INT32_MIN || id > INT32_MAX) {
+    if (num_parse_ll(c->argv[1].ptr, c->argv[1].len, &id) != 0) {
         reply_not_integer(c);
+        return;
+    }
+    if (id < INT32_MIN || id > INT32_MAX) {
+        reply_error(&c->out, "ERR value is out of range, value must between -2147483648 and 2147483647");
         return;
     }
     struct db *db = db_get((int)id);
@@ -41,22 +49,37 @@ static void select_command(struct client *c) {
     reply_ok(&c->out);
 }
 
-/* Constant-time comparison of a candidate with the configured password: the time
- * depends only on the candidate's length, never on where they differ. */
-static int password_matches(const char *cand, size_t clen, const char *pass) {
-    size_t plen = strlen(pass);
-    unsigned diff = (unsigned)(clen != plen);
-    for (size_t i = 0; i < clen; i++) diff |= (unsigned char)cand[i] ^ (unsigned char)(i < plen ? pass[i] : 0);
-    return diff == 0;
-}
-
-/* Returns 1 if user/pass authenticate (only the default user exists until ACL lands). */
-static int check_credentials(const struct arg *user, const struct arg *pass) {
-    if (user && !(user->len == 7 && memcmp(user->ptr, "default", 7) == 0)) return 0;
-    char buf[1024];
-    config_copy_string(&server_config.requirepass, buf, sizeof(buf));
-    if (!buf[0]) return 1; /* nopass default user */
-    return password_matches(pass->ptr, pass->len, buf);
+/* Authenticate the client as user/pass (user NULL: "default"). Applies the per-address
+ * throttle before the password is even checked, records ACL LOG and audit events.
+ * Returns 1 on success; on failure the error reply has been written. */
+static int authenticate_client(struct client *c, const struct arg *user, const struct arg *pass) {
+    const char *uname = user ? user->ptr : "default";
+    size_t ulen = user ? user->len : 7;
+    char name[256];
+    snprintf(name, sizeof(name), "%.*s", (int)(ulen > 200 ? 200 : ulen), uname);
+    long long wait = auth_throttle_check(c->addr);
+    if (wait > 0) {
+        reply_errorf(&c->out, "ERR too many failed authentication attempts from this address; retry in %lld "
+                              "second%s", wait, wait == 1 ? "" : "s");
+        audit_event("auth_throttled", c->addr, name, "auth", NULL);
+        return 0;
+    }
+    struct acl_user *u = acl_authenticate(uname, ulen, pass->ptr, pass->len);
+    if (!u) {
+        auth_throttle_failure(c->addr);
+        char info[512];
+        snprintf(info, sizeof(info), "id=%llu addr=%s laddr=%s fd=%d name=%s cmd=auth user=%s", c->id, c->addr,
+                 c->laddr, c->fd, c->name ? c->name : "", acl_user_name(c->user));
+        acl_log_add(ACL_LOG_AUTH, ACL_LOG_CTX_TOPLEVEL, "AUTH", 4, name, info);
+        audit_event("auth_failure", c->addr, name, "auth", NULL);
+        reply_error(&c->out, "WRONGPASS invalid username-password pair or user is disabled.");
+        return 0;
+    }
+    auth_throttle_success(c->addr);
+    c->user = u;
+    c->authenticated = 1;
+    audit_event("auth_success", c->addr, name, "auth", NULL);
+    return 1;
 }
 
 static void auth_command(struct client *c) {
@@ -64,23 +87,13 @@ static void auth_command(struct client *c) {
         reply_syntax_error(c);
         return;
     }
-    if (c->argc == 2) {
-        char buf[8];
-        config_copy_string(&server_config.requirepass, buf, sizeof(buf));
-        if (!buf[0]) {
-            reply_error(&c->out, "ERR AUTH <password> called without any password configured for the default user. "
-                                 "Are you sure your configuration is correct?");
-            return;
-        }
+    if (c->argc == 2 && !acl_default_user_has_password()) {
+        reply_error(&c->out, "ERR AUTH <password> called without any password configured for the default user. "
+                             "Are you sure your configuration is correct?");
+        return;
     }
     const struct arg *user = c->argc == 3 ? &c->argv[1] : NULL;
-    const struct arg *pass = &c->argv[c->argc - 1];
-    if (check_credentials(user, pass)) {
-        c->authenticated = 1;
-        reply_ok(&c->out);
-    } else {
-        reply_error(&c->out, "WRONGPASS invalid username-password pair or user is disabled.");
-    }
+    if (authenticate_client(c, user, &c->argv[c->argc - 1])) reply_ok(&c->out);
 }
 
 static void hello_command(struct client *c) {
@@ -113,13 +126,7 @@ static void hello_command(struct client *c) {
             return;
         }
     }
-    if (user) {
-        if (!check_credentials(user, pass)) {
-            reply_error(&c->out, "WRONGPASS invalid username-password pair or user is disabled.");
-            return;
-        }
-        c->authenticated = 1;
-    }
+    if (user && !authenticate_client(c, user, pass)) return;
     if (!c->authenticated && dispatch_auth_required(c)) {
         reply_error(&c->out, "NOAUTH HELLO must be called with the client already authenticated, otherwise the "
                              "HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and "
@@ -166,6 +173,7 @@ static void reset_command(struct client *c) {
                                    CLIENT_NO_TOUCH));
     c->out.muted = 0;
     c->authenticated = 0;
+    c->user = acl_default_user();
     c->authenticated = !dispatch_auth_required(c);
     reply_status(&c->out, "RESET");
 }

@@ -1,5 +1,8 @@
 /* dispatch.c — see dispatch.h. */
 #include "cmd/dispatch.h"
+#include "acl/acl.h"
+#include "acl/acl_log.h"
+#include "acl/audit.h"
 #include "client.h"
 #include "cmd/table.h"
 #include "config.h"
@@ -91,14 +94,72 @@ int dispatch_must_wait(struct client *c) {
 
 int dispatch_auth_required(struct client *c) {
     if (c->authenticated) return 0;
-    int need;
-    pthread_rwlock_rdlock(&config_lock);
-    need = server_config.requirepass && server_config.requirepass[0];
-    pthread_rwlock_unlock(&config_lock);
+    acl_read_lock();
+    int need = !acl_user_nopass_enabled(acl_default_user());
+    acl_read_unlock();
     return need;
 }
 
-void dispatch_client_created(struct client *c) { c->authenticated = !dispatch_auth_required(c); }
+void dispatch_client_created(struct client *c) {
+    c->user = acl_default_user();
+    c->authenticated = !dispatch_auth_required(c);
+}
+
+/* Short CLIENT LIST-style description of a client for ACL LOG's client-info. */
+static void dispatch_client_info(struct client *c, char *buf, size_t size) {
+    const struct command *last = atomic_load_explicit(&c->last_cmd, memory_order_relaxed);
+    snprintf(buf, size, "id=%llu addr=%s laddr=%s fd=%d name=%s db=%d cmd=%s user=%s resp=%d", c->id, c->addr,
+             c->laddr, c->fd, c->name ? c->name : "", atomic_load(&c->dbid), last ? last->fullname : "NULL",
+             acl_user_name(c->user), c->resp);
+}
+
+/* Refuse a command the user's ACL does not allow: NOPERM reply, ACL LOG, audit. */
+static int dispatch_acl_denied(struct client *c, const struct command *cmd) {
+    int pos;
+    int res = acl_check_command(c->user, cmd, c, &pos);
+    if (res == ACL_OK) return 0;
+    char info[1024];
+    dispatch_client_info(c, info, sizeof(info));
+    const char *uname = acl_user_name(c->user);
+    int ctx = (atomic_load_explicit(&c->flags, memory_order_relaxed) & CLIENT_IN_MULTI) ? ACL_LOG_CTX_MULTI
+                                                                                         : ACL_LOG_CTX_TOPLEVEL;
+    if (res == ACL_DENIED_CMD) {
+        reply_errorf(&c->out, "NOPERM this user has no permissions to run the '%s' command", cmd->fullname);
+        acl_log_add(ACL_LOG_COMMAND, ctx, cmd->fullname, strlen(cmd->fullname), uname, info);
+        audit_event("acl_denied", c->addr, uname, cmd->fullname, "command");
+    } else if (res == ACL_DENIED_KEY) {
+        reply_error(&c->out, "NOPERM this user has no permissions to access one of the keys used as arguments");
+        acl_log_add(ACL_LOG_KEY, ctx, c->argv[pos].ptr, c->argv[pos].len, uname, info);
+        audit_event("acl_denied", c->addr, uname, cmd->fullname, "key");
+    } else {
+        reply_error(&c->out, "NOPERM this user has no permissions to access one of the channels used as arguments");
+        acl_log_add(ACL_LOG_CHANNEL, ctx, c->argv[pos].ptr, c->argv[pos].len, uname, info);
+        audit_event("acl_denied", c->addr, uname, cmd->fullname, "channel");
+    }
+    return 1;
+}
+
+/* Audit trail of administrative commands (beyond Redis); never their arguments' values. */
+static void dispatch_audit(struct client *c, const struct command *cmd) {
+    static const char *const audited[] = {"config|set", "config|rewrite", "config|resetstat", "flushall",
+                                          "flushdb",    "shutdown",       "client|kill",      "swapdb", NULL};
+    const char *n = cmd->fullname;
+    int hit = cmd->parent && !strcmp(cmd->parent->name, "debug");
+    for (int i = 0; !hit && audited[i]; i++) hit = !strcmp(n, audited[i]);
+    if (!hit) return;
+    char detail[256] = "";
+    if (!strcmp(n, "config|set")) {
+        /* option names only: values may be secrets (requirepass, masterauth) */
+        size_t at = 0;
+        for (int i = 2; i + 1 < c->argc && at + 2 < sizeof(detail); i += 2) {
+            int w = snprintf(detail + at, sizeof(detail) - at, "%s%.*s", at ? "," : "",
+                             (int)(c->argv[i].len > 64 ? 64 : c->argv[i].len), c->argv[i].ptr);
+            if (w < 0) break;
+            at += (size_t)w;
+        }
+    }
+    audit_event("command", c->addr, acl_user_name(c->user), n, detail[0] ? detail : NULL);
+}
 void dispatch_client_closing(struct client *c) { (void)c; }
 
 void dispatch_collect_locks(struct client *c, const struct command *cmd, struct lockset *ls) {
@@ -179,6 +240,10 @@ void dispatch_command(struct client *c) {
         dispatch_reject(c, cmd);
         goto done;
     }
+    if (!(cmd->flags & CMD_NO_AUTH) && dispatch_acl_denied(c, cmd)) {
+        dispatch_reject(c, cmd);
+        goto done;
+    }
     db_set_command_time(clock_ms());
     struct lockset *ls = &c->worker->locks;
     lockset_clear(ls);
@@ -187,6 +252,7 @@ void dispatch_command(struct client *c) {
     dispatch_call(c, cmd);
     lockset_release(ls);
     db_set_command_time(0);
+    if (audit_enabled()) dispatch_audit(c, cmd);
 
 done:
     if (c->out.errors != errors_before) STAT_ADD(error_replies, (long long)(c->out.errors - errors_before));

@@ -15,4 +15,5 @@ extern struct command string_commands[];     /* cmd/string.c */
 extern struct command bits_commands[];       /* cmd/bits.c */
 extern struct command set_commands[];        /* cmd/set_cmd.c */
 extern struct command zset_commands[];       /* cmd/zset_cmd.c (+ zrange_cmd.c, zsetop_cmd.c) */
+extern struct command acl_commands[];        /* cmd/acl_cmd.c */
 #endif

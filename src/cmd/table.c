@@ -13,15 +13,24 @@ static struct command **top;    /* top-level commands */
 static int ntop;
 static struct command **by_id;  /* commands and subcommands */
 static int nids;
-static struct command **slots;  /* lookup hash table */
+struct lookup_slot {
+    const char *name; /* the name clients use (rename-command may change it); owned if renamed */
+    struct command *cmd;
+};
+static struct lookup_slot *slots; /* lookup hash table */
 static size_t nslots;
+struct rename {
+    char *from, *to; /* owned; to == "" disables the command */
+};
+static struct rename *renames;
+static int nrenames;
 static struct command_stats *stats_blocks; /* [stat_slots][nids] */
 static int nstat_slots;
 static _Thread_local int stats_slot;
 
 static struct command *family_list[] = {connection_commands, server_commands, client_commands, config_commands,
                                         info_commands,       introspect_commands, debug_commands, keys_commands,
-                                        expire_commands,     string_commands,     bits_commands,
+                                        expire_commands,     string_commands,     bits_commands, acl_commands,
                                         set_commands,        zset_commands};
 
 static void table_add_id(struct command *c) {
@@ -50,9 +59,14 @@ void command_table_init(int stat_slots) {
     while (nslots < (size_t)ntop * 4) nslots <<= 1;
     slots = wcalloc(nslots, sizeof(*slots));
     for (int i = 0; i < ntop; i++) {
-        size_t h = name_hash(top[i]->name, strlen(top[i]->name)) & (nslots - 1);
-        while (slots[h]) h = (h + 1) & (nslots - 1);
-        slots[h] = top[i];
+        const char *name = top[i]->name;
+        for (int r = 0; r < nrenames; r++)
+            if (!strcasecmp(renames[r].from, name)) name = renames[r].to;
+        if (!name[0]) continue; /* disabled by rename-command NAME "" */
+        size_t h = name_hash(name, strlen(name)) & (nslots - 1);
+        while (slots[h].cmd) h = (h + 1) & (nslots - 1);
+        slots[h].name = name;
+        slots[h].cmd = top[i];
     }
     nstat_slots = stat_slots;
     stats_blocks = wcalloc((size_t)stat_slots * (size_t)nids, sizeof(struct command_stats));
@@ -62,9 +76,8 @@ void command_table_init(int stat_slots) {
 struct command *command_lookup(const char *name, size_t len) {
     if (len == 0 || len > 64) return NULL;
     size_t h = name_hash(name, len) & (nslots - 1);
-    while (slots[h]) {
-        const struct command *c = slots[h];
-        if (strlen(c->name) == len && strncasecmp(c->name, name, len) == 0) return slots[h];
+    while (slots[h].cmd) {
+        if (strlen(slots[h].name) == len && strncasecmp(slots[h].name, name, len) == 0) return slots[h].cmd;
         h = (h + 1) & (nslots - 1);
     }
     return NULL;
@@ -108,4 +121,19 @@ void command_stats_reset(void) {
         atomic_store(&stats_blocks[i].rejected, 0);
         atomic_store(&stats_blocks[i].failed, 0);
     }
+}
+
+int command_table_add_rename(const char *from, const char *to) {
+    if (slots) return -1; /* only before the table is built (config loading) */
+    renames = wrealloc(renames, (size_t)(nrenames + 1) * sizeof(*renames));
+    renames[nrenames].from = wstrdup(from);
+    renames[nrenames].to = wstrdup(to);
+    nrenames++;
+    return 0;
+}
+
+int command_table_is_renamed(const char *name) {
+    for (int r = 0; r < nrenames; r++)
+        if (!strcasecmp(renames[r].from, name)) return 1;
+    return 0;
 }

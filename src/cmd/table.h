@@ -21,4 +21,8 @@ void command_stats_sum(const struct command *cmd, long long *calls, long long *u
                        long long *failed);
 void command_stats_reset(void);
 void command_stats_thread_register(int slot);
+/* rename-command (config loading, before command_table_init): clients must use `to`
+ * instead of `from`; "" disables the command. Returns -1 after the table is built. */
+int command_table_add_rename(const char *from, const char *to);
+int command_table_is_renamed(const char *name);
 #endif

@@ -202,6 +202,16 @@ uint64_t db_scan_step(struct db *db, uint64_t cursor, ktable_scan_fn fn, void *p
     return (next << DB_SHARD_BITS) | s;
 }
 
+void db_walk_all(struct db *db, ktable_scan_fn fn, void *priv) {
+    for (uint32_t s = 0; s < DB_SHARDS; s++) {
+        int took = shard_lock_once(db->id, s);
+        uint64_t cur = 0;
+        do cur = ktable_scan(&db->shards[s].kt, cur, fn, priv);
+        while (cur != 0);
+        if (took) shard_unlock_taken(db->id, s);
+    }
+}
+
 char *db_random_key(struct db *db, size_t *klen) {
     long long now = db_now_ms();
     for (int attempt = 0; attempt < 100; attempt++) {

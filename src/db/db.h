@@ -76,6 +76,10 @@ long long db_volatile_all(struct db *db);
 /* SCAN over the whole db: cursor layout is (bucket cursor << DB_SHARD_BITS) | shard.
  * Calls fn for each entry visited (live or not: check expiry yourself), under the lock. */
 uint64_t db_scan_step(struct db *db, uint64_t cursor, ktable_scan_fn fn, void *priv);
+/* Visit every entry of the db exactly once (KEYS): shard by shard, each shard's whole
+ * table under one hold of its lock, so a shard cannot resize mid-walk and no entry is
+ * reported twice. Entries may be expired: check yourself. fn must not modify the table. */
+void db_walk_all(struct db *db, ktable_scan_fn fn, void *priv);
 /* RANDOMKEY: a copy of a random live key (wfree it), or NULL if the db is empty. */
 char *db_random_key(struct db *db, size_t *klen);
 /* Empty a db. async: the old tables are freed by the background thread. */

@@ -112,3 +112,9 @@ void shard_unlock_taken(int dbid, uint32_t shard) {
     bit_set(id, 0);
     pthread_mutex_unlock(lock_of(id));
 }
+
+void lockset_thread_free(void) {
+    wfree(held_bits);
+    held_bits = NULL;
+    held_bytes = 0;
+}

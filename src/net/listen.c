@@ -8,7 +8,9 @@
 #include "util/log.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -74,7 +76,7 @@ static int listen_unix(const char *path, int perm) {
         log_warning("unixsocket path too long: %s", path);
         return -1;
     }
-    strcpy(sa.sun_path, path); /* length checked above */
+    memcpy(sa.sun_path, path, strlen(path) + 1); /* length checked above */
     unlink(path);
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) return -1;
@@ -123,6 +125,38 @@ void listen_register(int epfd) {
     }
 }
 
+/* Protected mode: with no password for the default user, only loopback clients may
+ * connect. The refusal is written at accept time, before any state is allocated. */
+static int listen_protected_refuse(int fd) {
+    if (!server_config.protected_mode) return 0;
+    char pass[4];
+    config_copy_string(&server_config.requirepass, pass, sizeof(pass));
+    if (pass[0]) return 0;
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof(ss);
+    if (getpeername(fd, (struct sockaddr *)&ss, &len) != 0) return 1;
+    if (ss.ss_family == AF_INET) {
+        const struct sockaddr_in *a = (const struct sockaddr_in *)&ss;
+        if ((ntohl(a->sin_addr.s_addr) >> 24) == 127) return 0;
+    } else if (ss.ss_family == AF_INET6) {
+        const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)&ss;
+        if (IN6_IS_ADDR_LOOPBACK(&a->sin6_addr)) return 0;
+        if (IN6_IS_ADDR_V4MAPPED(&a->sin6_addr) && a->sin6_addr.s6_addr[12] == 127) return 0;
+    } else {
+        return 0;
+    }
+    static const char msg[] =
+        "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set "
+        "for the default user. In this mode connections are only accepted from the loopback interface. "
+        "To accept other clients, do one of: set a password for the default user (requirepass or ACL); or, "
+        "from a loopback connection, run 'CONFIG SET protected-mode no' and make sure the server is not "
+        "reachable from untrusted networks (CONFIG REWRITE keeps the change); or restart with "
+        "'--protected-mode no'.\r\n";
+    ssize_t w = write(fd, msg, sizeof(msg) - 1);
+    (void)w;
+    return 1;
+}
+
 int listen_is_tag(unsigned tag) { return tag >= LISTEN_TAG_BASE && tag < LISTEN_TAG_BASE + (unsigned)nlisteners; }
 
 void listen_accept(unsigned tag) {
@@ -133,6 +167,11 @@ void listen_accept(unsigned tag) {
             if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
                 log_warning("Accepting client connection: %s", strerror(errno));
             return;
+        }
+        if (!listeners[i].is_unix && listen_protected_refuse(fd)) {
+            close(fd);
+            STAT_INC(rejected_conns);
+            continue;
         }
         if (registry_count() >= server_config.maxclients) {
             static const char msg[] = "-ERR max number of clients reached\r\n";

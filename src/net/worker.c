@@ -1,6 +1,8 @@
 /* worker.c — see worker.h. */
 #include "net/worker.h"
+#include "acl/acl.h"
 #include "client.h"
+#include "cmd/table.h"
 #include "config.h"
 #include "net/conn.h"
 #include "stats.h"
@@ -79,6 +81,8 @@ static void *worker_main(void *arg) {
     self = w;
     alloc_thread_register(1 + w->id);
     stats_thread_register(1 + w->id);
+    acl_thread_register(1 + w->id);
+    command_stats_thread_register(1 + w->id);
     lockset_thread_init();
     struct epoll_event events[WORKER_MAX_EVENTS];
     while (!atomic_load(&w->stop)) {
@@ -107,6 +111,7 @@ static void *worker_main(void *arg) {
         conn_flush(w->clients);
         conn_close(w->clients);
     }
+    lockset_thread_free();
     return NULL;
 }
 

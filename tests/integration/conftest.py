@@ -34,6 +34,7 @@ class Server:
     """One running server. Use .client(), .cli(...), .raw(...)."""
 
     def __init__(self, args=(), config_text=None, threads=None):
+        args = list(args)
         self.dir = tempfile.mkdtemp(prefix="warden-test-")
         self.port = free_port()
         self.log_path = os.path.join(self.dir, "server.log")
@@ -43,7 +44,9 @@ class Server:
             with open(conf, "w") as f:
                 f.write(config_text)
             cmd.append(conf)
-        cmd += ["--port", str(self.port), "--bind", "127.0.0.1", "--dir", self.dir]
+        cmd += ["--port", str(self.port), "--dir", self.dir]
+        if "--bind" not in args:
+            cmd += ["--bind", "127.0.0.1"]
         if threads is not None:
             cmd += ["--threads", str(threads)]
         cmd += list(args)
@@ -63,7 +66,7 @@ class Server:
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
                     s.sendall(b"PING\r\n")
-                    if s.recv(16).startswith(b"+PONG"):
+                    if s.recv(16)[:6] in (b"+PONG\r", b"-NOAUT"):
                         return
             except OSError:
                 pass
