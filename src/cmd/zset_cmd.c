@@ -248,7 +248,7 @@ static void zremrange_generic(struct client *c, enum remtype t) {
         removed = zset_delete_lex(e, &lr);
     }
     if (removed) {
-        static const char *events[] = {"zrembyrank", "zrembyscore", "zrembylex"};
+        static const char *events[] = {"zremrangebyrank", "zremrangebyscore", "zremrangebylex"};
         notify(c, key, events[t]);
         zcmd_delete_if_empty(c, key, e);
     }
