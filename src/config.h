@@ -61,6 +61,10 @@ struct server_config {
     _Atomic long long auth_failure_window;
     char *audit_log;
     char *config_file;                  /* absolute path of the file we started from, or NULL */
+    /* collection encodings (types issue) */
+    _Atomic long long hash_max_listpack_entries;
+    _Atomic long long hash_max_listpack_value;
+    _Atomic int list_max_listpack_size;
 };
 
 extern struct server_config server_config;

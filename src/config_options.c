@@ -179,6 +179,9 @@ const struct config_option config_options[] = {
     {.name = "auth-failure-window", .type = CFG_LL, .field = F(auth_failure_window), .deflt = "60", .min = 1, .max = 86400, .after_set = auth_throttle_after},
     {.name = "audit-log", .type = CFG_STRING, .field = F(audit_log), .deflt = "", .after_set = audit_log_after},
     {.name = "rename-command", .type = CFG_SPECIAL, .flags = CFG_MULTI_ARG | CFG_IMMUTABLE, .parse = rename_parse, .format = rename_format},
+    {.name = "hash-max-listpack-entries", .alias = "hash-max-ziplist-entries", .type = CFG_LL, .field = F(hash_max_listpack_entries), .deflt = "512", .min = 0, .max = 0x7fffffffffffffffLL},
+    {.name = "hash-max-listpack-value", .alias = "hash-max-ziplist-value", .type = CFG_MEMORY, .field = F(hash_max_listpack_value), .deflt = "64", .min = 0, .max = 0x7fffffffffffffffLL},
+    {.name = "list-max-listpack-size", .alias = "list-max-ziplist-size", .type = CFG_INT, .field = F(list_max_listpack_size), .deflt = "-2", .min = -2147483647 - 1, .max = 2147483647},
     {.name = NULL},
 };
 

@@ -6,6 +6,7 @@
 #include "client.h"
 #include "cmd/table.h"
 #include "config.h"
+#include "db/blocking.h"
 #include "db/db.h"
 #include "db/lockset.h"
 #include "net/worker.h"
@@ -160,7 +161,7 @@ static void dispatch_audit(struct client *c, const struct command *cmd) {
     }
     audit_event("command", c->addr, acl_user_name(c->user), n, detail[0] ? detail : NULL);
 }
-void dispatch_client_closing(struct client *c) { (void)c; }
+void dispatch_client_closing(struct client *c) { blocking_client_gone(c); }
 
 void dispatch_collect_locks(struct client *c, const struct command *cmd, struct lockset *ls) {
     int dbid = atomic_load_explicit(&c->dbid, memory_order_relaxed);
@@ -253,6 +254,8 @@ void dispatch_command(struct client *c) {
     lockset_release(ls);
     db_set_command_time(0);
     if (audit_enabled()) dispatch_audit(c, cmd);
+    /* clients blocked on keys this command fed are served now, before its reply leaves */
+    if (blocking_ready_pending()) blocking_serve_ready();
 
 done:
     if (c->out.errors != errors_before) STAT_ADD(error_replies, (long long)(c->out.errors - errors_before));

@@ -16,4 +16,6 @@ extern struct command bits_commands[];       /* cmd/bits.c */
 extern struct command set_commands[];        /* cmd/set_cmd.c */
 extern struct command zset_commands[];       /* cmd/zset_cmd.c (+ zrange_cmd.c, zsetop_cmd.c) */
 extern struct command acl_commands[];        /* cmd/acl_cmd.c */
+extern struct command list_commands[];       /* cmd/list_cmd.c */
+extern struct command hash_commands[];       /* cmd/hash_cmd.c */
 #endif
