@@ -10,12 +10,14 @@
 #include "cmd/families.h"
 #include "cmd/zset_cmd.h"
 #include "core/dict.h"
+#include "db/blocking.h"
 #include "db/db.h"
 #include "db/notify.h"
 #include "types/zset.h"
 #include "util/alloc.h"
 #include "util/numparse.h"
 #include <limits.h>
+#include <stdatomic.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -334,47 +336,117 @@ static int zmpop_getkeys(struct client *c, int *out, int max) {
     return (int)n;
 }
 
-static void zmpop_command(struct client *c) {
-    long long n = mpop_numkeys(c, 1, 1);
-    if (n < 0) return;
-    int w = 2 + (int)n, max;
-    if (arg_eq(&c->argv[w], "min")) max = 0;
-    else if (arg_eq(&c->argv[w], "max")) max = 1;
-    else {
-        reply_syntax_error(c);
+/* ---- BZPOPMIN / BZPOPMAX / BZMPOP ---- */
+
+static int in_multi(struct client *c) {
+    return (atomic_load_explicit(&c->flags, memory_order_relaxed) & CLIENT_IN_MULTI) != 0;
+}
+
+/* Pop from the first non-empty sorted set among argv[first..first+n). flat: BZPOPMIN's
+ * [key, member, score]; else ZMPOP's [key, [[member, score]...]]. Returns 1 if it
+ * replied (a pop, or WRONGTYPE outside a retry), 0 if every key was empty. */
+static int bpop_try(struct client *c, int first, int n, int max, long long count, int flat) {
+    int retry = blocking_is_retry(c);
+    for (int i = 0; i < n; i++) {
+        const struct arg *key = &c->argv[first + i];
+        entry *e = db_find(c->db, key->ptr, key->len, 0);
+        if (!e) continue;
+        if (entry_type(e) != OBJ_ZSET) {
+            if (retry) continue; /* a waiter treats a key of another type as empty */
+            reply_wrongtype(c);
+            return 1;
+        }
+        reply_array(&c->out, flat ? 3 : 2);
+        reply_bulk(&c->out, key->ptr, key->len);
+        if (flat) {
+            pop_members(c, e, 1, max, 0);
+        } else {
+            uint64_t len = zset_length(e);
+            long long take = (uint64_t)count < len ? count : (long long)len;
+            reply_array(&c->out, take);
+            pop_members(c, e, take, max, 1);
+        }
+        notify(c, key, max ? "zpopmax" : "zpopmin");
+        zcmd_delete_if_empty(c, key, e);
+        return 1;
+    }
+    return 0;
+}
+
+static void block_on(struct client *c, int first, int n, long long deadline) {
+    if (in_multi(c)) { /* inside MULTI a blocking pop behaves as the plain one */
+        reply_null_array(&c->out);
         return;
     }
-    long long count = -1;
+    int small[16] = {0};
+    int *keys = n <= 16 ? small : wmalloc(sizeof(int) * (size_t)n);
+    for (int i = 0; i < n; i++) keys[i] = first + i;
+    blocking_block(c, keys, n, deadline, BLOCK_REPLY_NULL_ARRAY);
+    if (keys != small) wfree(keys);
+}
+
+static void bzpop_generic(struct client *c, int max) {
+    long long deadline;
+    if (blocking_parse_timeout(c, &c->argv[c->argc - 1], &deadline) != 0) return;
+    int n = c->argc - 2;
+    if (bpop_try(c, 1, n, max, 1, 1)) return;
+    block_on(c, 1, n, deadline);
+}
+static void bzpopmin_command(struct client *c) { bzpop_generic(c, 0); }
+static void bzpopmax_command(struct client *c) { bzpop_generic(c, 1); }
+
+/* ZMPOP / BZMPOP arguments after numkeys: the keys, MIN|MAX, [COUNT n]. Replies and
+ * returns -1 on error. */
+static int mpop_parse(struct client *c, int nkidx, long long *n, int *max, long long *count) {
+    *n = mpop_numkeys(c, nkidx, 1);
+    if (*n < 0) return -1;
+    int w = nkidx + 1 + (int)*n;
+    if (arg_eq(&c->argv[w], "min")) *max = 0;
+    else if (arg_eq(&c->argv[w], "max")) *max = 1;
+    else {
+        reply_syntax_error(c);
+        return -1;
+    }
+    *count = -1;
     for (int i = w + 1; i < c->argc; i++) {
-        if (count == -1 && arg_eq(&c->argv[i], "count") && i + 1 < c->argc) {
-            if (num_parse_ll(c->argv[i + 1].ptr, c->argv[i + 1].len, &count) != 0 || count <= 0) {
+        if (*count == -1 && arg_eq(&c->argv[i], "count") && i + 1 < c->argc) {
+            if (num_parse_ll(c->argv[i + 1].ptr, c->argv[i + 1].len, count) != 0 || *count <= 0) {
                 reply_error(&c->out, "ERR count should be greater than 0");
-                return;
+                return -1;
             }
             i++;
         } else {
             reply_syntax_error(c);
-            return;
+            return -1;
         }
     }
-    if (count < 0) count = 1;
-    for (int i = 0; i < n; i++) {
-        const struct arg *key = &c->argv[2 + i];
-        int wrong;
-        entry *e = zcmd_find(c, key, 1, &wrong);
-        if (wrong) return;
-        if (!e) continue;
-        uint64_t len = zset_length(e);
-        long long take = (uint64_t)count < len ? count : (long long)len;
-        reply_array(&c->out, 2);
-        reply_bulk(&c->out, key->ptr, key->len);
-        reply_array(&c->out, take);
-        pop_members(c, e, take, max, 1);
-        notify(c, key, max ? "zpopmax" : "zpopmin");
-        zcmd_delete_if_empty(c, key, e);
-        return;
-    }
-    reply_null_array(&c->out);
+    if (*count < 0) *count = 1;
+    return 0;
+}
+
+static void bzmpop_command(struct client *c) {
+    long long deadline, n, count;
+    int max;
+    if (blocking_parse_timeout(c, &c->argv[1], &deadline) != 0) return;
+    if (mpop_parse(c, 2, &n, &max, &count) != 0) return;
+    if (bpop_try(c, 3, (int)n, max, count, 0)) return;
+    block_on(c, 3, (int)n, deadline);
+}
+
+static int bzmpop_getkeys(struct client *c, int *out, int max) {
+    if (c->argc < 3) return 0;
+    long long n = mpop_numkeys(c, 2, 0);
+    if (n < 0) return 0;
+    if (n > max) return (int)n;
+    for (int i = 0; i < n; i++) out[i] = 3 + i;
+    return (int)n;
+}
+
+static void zmpop_command(struct client *c) {
+    long long n, count;
+    int max;
+    if (mpop_parse(c, 1, &n, &max, &count) != 0) return;
+    if (!bpop_try(c, 2, (int)n, max, count, 0)) reply_null_array(&c->out);
 }
 
 /* ---- ZRANDMEMBER ---- */
@@ -658,5 +730,17 @@ struct command zset_commands[] = {
      .acl = ACL_READ | ACL_SORTEDSET | ACL_SLOW, .first_key = 1, .last_key = 1, .key_step = 1,
      .summary = "Incrementally iterates the members and scores of a sorted set.", .since = "2.8.0", .group = "sorted-set",
      .complexity = "O(1) per call, O(N) for a full iteration"},
+    {.name = "bzpopmin", .proc = bzpopmin_command, .arity = -3, .flags = CMD_WRITE | CMD_NOSCRIPT | CMD_BLOCKING | CMD_FAST,
+     .acl = ACL_WRITE | ACL_SORTEDSET | ACL_FAST | ACL_BLOCKING, .first_key = 1, .last_key = -2, .key_step = 1,
+     .summary = "Pops the lowest-scored member of the first non-empty sorted set, blocking until one exists.", .since = "5.0.0", .group = "sorted-set",
+     .complexity = "O(log N)"},
+    {.name = "bzpopmax", .proc = bzpopmax_command, .arity = -3, .flags = CMD_WRITE | CMD_NOSCRIPT | CMD_BLOCKING | CMD_FAST,
+     .acl = ACL_WRITE | ACL_SORTEDSET | ACL_FAST | ACL_BLOCKING, .first_key = 1, .last_key = -2, .key_step = 1,
+     .summary = "Pops the highest-scored member of the first non-empty sorted set, blocking until one exists.", .since = "5.0.0", .group = "sorted-set",
+     .complexity = "O(log N)"},
+    {.name = "bzmpop", .proc = bzmpop_command, .getkeys = bzmpop_getkeys, .arity = -5, .flags = CMD_WRITE | CMD_BLOCKING | CMD_MOVABLE_KEYS,
+     .acl = ACL_WRITE | ACL_SORTEDSET | ACL_SLOW | ACL_BLOCKING,
+     .summary = "Pops members from the first non-empty sorted set of several, blocking until one exists.", .since = "7.0.0", .group = "sorted-set",
+     .complexity = "O(K + M log N), K = keys given, M = members popped"},
     CMD_END,
 };

@@ -883,3 +883,142 @@ def test_random_ops_against_model(make_server, entries):
     c.execute_command("FLUSHALL")
     run_model(c, random.Random(int(entries) + 99), 700, lex_only=True)
     c.close()
+
+
+# ------------------------------------------------------------------ blocking pops
+
+
+def send_raw(server, *args):
+    """Open a connection and send one command without reading the reply."""
+    s = socket.create_connection(("127.0.0.1", server.port), timeout=10 * SLOW)
+    out = b"*%d\r\n" % len(args)
+    for a in args:
+        a = a if isinstance(a, bytes) else str(a).encode()
+        out += b"$%d\r\n%s\r\n" % (len(a), a)
+    s.sendall(out)
+    return s
+
+
+def read_reply(s, expect_end):
+    buf = b""
+    while not buf.endswith(expect_end):
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        buf += chunk
+    return buf
+
+
+def wait_blocked(c, n):
+    """Wait until n clients are blocked (INFO blocked_clients when the server has it,
+    else a short pause)."""
+    import time
+    deadline = time.time() + 5 * SLOW
+    while time.time() < deadline:
+        try:
+            info = c.execute_command("INFO", "clients")
+        except redis.ResponseError:
+            info = None
+        if isinstance(info, bytes) and b"blocked_clients:" in info:
+            cur = int(info.split(b"blocked_clients:")[1].split(b"\r\n")[0])
+            if cur >= n:
+                return
+            time.sleep(0.01)
+        else:
+            time.sleep(0.2 * SLOW)
+            return
+    raise AssertionError("clients did not block")
+
+
+def test_bzpop_immediate_and_errors(c):
+    setup_abc(c)
+    c.execute_command("SET", "str", "x")
+    assert c.execute_command("BZPOPMIN", "nosuch", "z", "0") == [b"z", b"a", b"1"]
+    assert c.execute_command("BZPOPMAX", "z", "0") == [b"z", b"e", b"5"]
+    assert c.execute_command("BZMPOP", "0", "2", "nosuch", "z", "MAX", "COUNT", "2") == \
+        [b"z", [[b"d", b"4"], [b"c", b"3"]]]
+    assert err(c, "BZPOPMIN", "z", "abc") == "timeout is not a float or out of range"
+    assert err(c, "BZPOPMIN", "z", "-1") == "timeout is negative"
+    assert err(c, "BZPOPMIN", "str", "0") == WRONGTYPE
+    assert err(c, "BZPOPMIN", "nosuch", "str", "0") == WRONGTYPE
+    assert err(c, "BZMPOP", "abc", "1", "z", "MIN") == "timeout is not a float or out of range"
+    assert err(c, "BZMPOP", "0", "0", "z", "MIN") == "numkeys should be greater than 0"
+    assert err(c, "BZMPOP", "0", "2", "z", "MIN") == "syntax error"
+    assert err(c, "BZMPOP", "0", "1", "z", "FOO") == "syntax error"
+    assert err(c, "BZMPOP", "0", "1", "z", "MIN", "COUNT", "0") == "count should be greater than 0"
+    assert c.execute_command("BZPOPMIN", "z", "0") == [b"z", b"b", b"2"]
+    assert c.execute_command("EXISTS", "z") == 0
+    # empty: time out with a null array
+    assert c.execute_command("BZPOPMIN", "nosuch", "0.05") is None
+    assert c.execute_command("BZMPOP", "0.05", "1", "nosuch", "MIN") is None
+
+
+def test_bzpop_resp3(server, c):
+    c.execute_command("ZADD", "z", "1.5", "a", "2", "b")
+    assert resp3(server, ("BZPOPMIN", "z", "0"), ("BZMPOP", "0", "1", "z", "MAX"), ("BZPOPMIN", "z", "0.01")) == \
+        b"*3\r\n$1\r\nz\r\n$1\r\na\r\n,1.5\r\n*2\r\n$1\r\nz\r\n*1\r\n*2\r\n$1\r\nb\r\n,2\r\n_\r\n"
+
+
+def test_bzpopmin_woken_by_another_client(server, c):
+    s = send_raw(server, "BZPOPMIN", "k1", "k2", "10")
+    try:
+        wait_blocked(c, 1)
+        c.execute_command("ZADD", "k2", "7", "m", "8", "n")
+        assert read_reply(s, b"7\r\n") == b"*3\r\n$2\r\nk2\r\n$1\r\nm\r\n$1\r\n7\r\n"
+    finally:
+        s.close()
+    assert zr(c, "k2") == [b"n", b"8"]
+
+
+def test_bzpop_fifo_and_one_write_feeds_several(server, c):
+    a = send_raw(server, "BZPOPMAX", "q", "10")
+    try:
+        wait_blocked(c, 1)
+        b = send_raw(server, "BZPOPMAX", "q", "10")
+        try:
+            wait_blocked(c, 2)
+            c.execute_command("ZADD", "q", "1", "low")
+            assert read_reply(a, b"\r\n$1\r\n1\r\n") == b"*3\r\n$1\r\nq\r\n$3\r\nlow\r\n$1\r\n1\r\n"
+            c.execute_command("ZADD", "q", "2", "x", "3", "y")  # the second waiter gets the max
+            assert read_reply(b, b"\r\n$1\r\n3\r\n") == b"*3\r\n$1\r\nq\r\n$1\r\ny\r\n$1\r\n3\r\n"
+        finally:
+            b.close()
+    finally:
+        a.close()
+    assert zr(c, "q") == [b"x", b"2"]
+
+
+def test_bzmpop_woken_with_count(server, c):
+    s = send_raw(server, "BZMPOP", "10", "2", "a", "b", "MIN", "COUNT", "2")
+    try:
+        wait_blocked(c, 1)
+        c.execute_command("SET", "a", "not a zset")  # a write to a watched key of another type: ignored
+        c.execute_command("ZADD", "b", "3", "z", "1", "x", "2", "y")
+        assert read_reply(s, b"$1\r\n2\r\n") == \
+            b"*2\r\n$1\r\nb\r\n*2\r\n*2\r\n$1\r\nx\r\n$1\r\n1\r\n*2\r\n$1\r\ny\r\n$1\r\n2\r\n"
+    finally:
+        s.close()
+    assert zr(c, "b") == [b"z", b"3"]
+
+
+def test_bzpop_timeout_and_disconnect(server, c):
+    import time
+    t = time.time()
+    assert c.execute_command("BZPOPMIN", "nosuch", "0.2") is None
+    assert time.time() - t >= 0.19
+    s = send_raw(server, "BZPOPMIN", "gone", "0")
+    wait_blocked(c, 1)
+    s.close()
+    time.sleep(0.05)
+    c.execute_command("ZADD", "gone", "1", "m")  # nobody waits any more: the member stays
+    assert zr(c, "gone") == [b"m", b"1"]
+
+
+def test_bzpop_in_multi_does_not_block(c):
+    try:
+        c.execute_command("MULTI")
+    except redis.ResponseError:
+        pytest.skip("MULTI not available yet")
+    c.execute_command("BZPOPMIN", "nosuch", "0")
+    c.execute_command("BZMPOP", "0", "1", "nosuch", "MIN")
+    assert c.execute_command("EXEC") == [None, None]
