@@ -15,6 +15,7 @@ extern struct command string_commands[];     /* cmd/string.c */
 extern struct command bits_commands[];       /* cmd/bits.c */
 extern struct command set_commands[];        /* cmd/set_cmd.c */
 extern struct command zset_commands[];       /* cmd/zset_cmd.c (+ zrange_cmd.c, zsetop_cmd.c) */
+extern struct command sort_commands[];       /* cmd/sort_cmd.c */
 extern struct command acl_commands[];        /* cmd/acl_cmd.c */
 extern struct command list_commands[];       /* cmd/list_cmd.c */
 extern struct command hash_commands[];       /* cmd/hash_cmd.c */
