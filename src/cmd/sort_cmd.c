@@ -324,14 +324,16 @@ static void emit_item(struct client *c, const struct sort_opts *o, const struct 
 }
 
 static void sort_generic(struct client *c, int readonly) {
+    struct sort_opts o;
+    if (sort_parse(c, readonly, &o) != 0) {
+        wfree(o.gets);
+        return;
+    }
+    /* the options are checked first, then the key's type (Redis's order) */
     const struct arg *key = &c->argv[1];
     entry *e = db_find_read(c->db, key->ptr, key->len);
     if (e && entry_type(e) != OBJ_LIST && entry_type(e) != OBJ_SET && entry_type(e) != OBJ_ZSET) {
         reply_wrongtype(c);
-        return;
-    }
-    struct sort_opts o;
-    if (sort_parse(c, readonly, &o) != 0) {
         wfree(o.gets);
         return;
     }
@@ -384,7 +386,7 @@ static void sort_generic(struct client *c, int readonly) {
             }
         }
         struct sort_ctx sc = {o.desc, o.alpha, sortby != NULL};
-        if (!conversion_error) qsort_r(v, loaded, sizeof(*v), sort_compare, &sc);
+        if (!conversion_error && loaded > 1) qsort_r(v, loaded, sizeof(*v), sort_compare, &sc);
     }
 
     long long outlen = end >= start ? (end - start + 1) * (o.ngets ? o.ngets : 1) : 0;
