@@ -176,6 +176,7 @@ int server_main(int argc, char **argv) {
         return 1;
     }
     log_set_level(server_config.loglevel);
+    config_log_notices();
     if (server_config.dir && server_config.dir[0] && chdir(server_config.dir) != 0) {
         log_warning("Can't chdir to '%s': %s", server_config.dir, strerror(errno));
         return 1;

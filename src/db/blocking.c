@@ -229,9 +229,12 @@ static void *blocking_timer_main(void *arg) {
             if (b->state == B_WAITING) waiter_finish(b, OUT_TIMEOUT);
             continue;
         }
+        /* far deadlines ("forever" in practice) are re-checked hourly rather than
+         * handing the kernel an absurd absolute time */
+        long long until = b->deadline - now > 3600000 ? now + 3600000 : b->deadline;
         struct timespec ts;
-        ts.tv_sec = (time_t)(b->deadline / 1000);
-        ts.tv_nsec = (long)(b->deadline % 1000) * 1000000L;
+        ts.tv_sec = (time_t)(until / 1000);
+        ts.tv_nsec = (long)(until % 1000) * 1000000L;
         pthread_cond_timedwait(&timer_cond, &reg_lock, &ts);
     }
     return NULL;
@@ -470,11 +473,10 @@ void blocking_serve_ready(void) {
         wfree(big);
         wfree(rk.key);
     }
-    if (ready_cap > 64) { /* a burst of ready keys should not pin memory */
-        wfree(ready);
-        ready = NULL;
-        ready_cap = 0;
-    }
+    /* thread-locals are no leak-checker roots once the thread ends: keep nothing */
+    wfree(ready);
+    ready = NULL;
+    ready_cap = 0;
 }
 
 /* Owner thread: hand the outcome to the client and let it read requests again. */
