@@ -5,6 +5,8 @@
 #include "acl/acl_log.h"
 #include "acl/audit.h"
 #include "acl/auth_throttle.h"
+#include "cmd/info.h"
+#include "cmd/slowlog.h"
 #include "cmd/table.h"
 #include "config.h"
 #include "db/db.h"
@@ -156,6 +158,7 @@ static void server_cron(void) {
     long long period_us = 1000000 / (hz > 0 ? hz : 10);
     long long budget = period_us / 4 + (period_us / 40) * (server_config.active_expire_effort - 1);
     db_active_expire_cycle(budget);
+    info_cron(); /* INFO's sampled rates and peaks */
 }
 
 int server_main(int argc, char **argv) {
@@ -269,5 +272,6 @@ int server_main(int argc, char **argv) {
     db_free_all();
     acl_shutdown();
     lockset_thread_free();
+    slowlog_free_all();
     return 0;
 }
