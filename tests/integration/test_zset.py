@@ -1026,3 +1026,28 @@ def test_bzpop_in_multi_does_not_block(c):
     c.execute_command("BZPOPMIN", "nosuch", "0")
     c.execute_command("BZMPOP", "0", "1", "nosuch", "MIN")
     assert c.execute_command("EXEC") == [None, None]
+
+
+def test_digest_and_memory_usage_independent_of_encoding(make_server):
+    s = make_server(args=["--enable-debug-command", "yes"])
+    c = s.client()
+    c.response_callbacks.clear()
+    try:
+        c.execute_command("DEBUG", "DIGEST-VALUE", "nosuch")
+    except redis.ResponseError:
+        c.close()
+        pytest.skip("DEBUG DIGEST-VALUE not available")
+    c.execute_command("ZADD", "small", "1", "a", "2.5", "b")
+    c.execute_command("ZADD", "big", "1", "a", "2.5", "b", "3", "x" * 100)
+    c.execute_command("ZREM", "big", "x" * 100)
+    assert c.execute_command("OBJECT", "ENCODING", "big") == b"skiplist"
+    assert c.execute_command("DEBUG", "DIGEST-VALUE", "small") == c.execute_command("DEBUG", "DIGEST-VALUE", "big")
+    c.execute_command("ZADD", "big", "2", "b")
+    assert c.execute_command("DEBUG", "DIGEST-VALUE", "small") != c.execute_command("DEBUG", "DIGEST-VALUE", "big")
+    c.execute_command("SADD", "s1", "1", "2", "3")
+    c.execute_command("SADD", "s2", "3", "x", "2", "1")
+    c.execute_command("SREM", "s2", "x")
+    assert c.execute_command("DEBUG", "DIGEST-VALUE", "s1") == c.execute_command("DEBUG", "DIGEST-VALUE", "s2")
+    c.execute_command("ZADD", "huge", *sum([[str(i), "member:%d" % i] for i in range(5000)], []))
+    assert c.execute_command("MEMORY", "USAGE", "huge") > 5000 * 40
+    c.close()
