@@ -331,8 +331,7 @@ static long long mpop_numkeys(struct client *c, int idx, int reply) {
 static int zmpop_getkeys(struct client *c, int *out, int max) {
     long long n = mpop_numkeys(c, 1, 0);
     if (n < 0) return 0;
-    if (n > max) return (int)n;
-    for (int i = 0; i < n; i++) out[i] = 2 + i;
+    for (int i = 0; i < n && i < max; i++) out[i] = 2 + i;
     return (int)n;
 }
 
@@ -437,8 +436,7 @@ static int bzmpop_getkeys(struct client *c, int *out, int max) {
     if (c->argc < 3) return 0;
     long long n = mpop_numkeys(c, 2, 0);
     if (n < 0) return 0;
-    if (n > max) return (int)n;
-    for (int i = 0; i < n; i++) out[i] = 3 + i;
+    for (int i = 0; i < n && i < max; i++) out[i] = 3 + i;
     return (int)n;
 }
 

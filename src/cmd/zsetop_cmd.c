@@ -190,8 +190,8 @@ int zcmd_numkeys_getkeys(struct client *c, int idx, int *out, int max) {
     if (idx >= c->argc) return 0;
     long long n = parse_numkeys(c, idx, 0);
     if (n < 0) return 0;
-    if (n > max) return (int)n; /* dispatch locks the whole db */
-    for (int i = 0; i < n; i++) out[i] = idx + 1 + i;
+    /* more than fit: fill what fits; dispatch then locks the whole db */
+    for (int i = 0; i < n && i < max; i++) out[i] = idx + 1 + i;
     return (int)n;
 }
 

@@ -589,3 +589,15 @@ def test_random_ops_against_model(make_server):
             if not all_int:
                 assert enc == b"hashtable"
     c.close()
+
+
+def test_many_keys(c):
+    """More keys than one lock batch holds (the whole db is locked then)."""
+    keys = ["k%d" % i for i in range(300)]
+    for k in keys:
+        c.execute_command("SADD", k, "common", k)
+    assert c.execute_command("SINTERCARD", len(keys), *keys) == 1
+    assert c.execute_command("SINTER", *keys) == [b"common"]
+    assert len(c.execute_command("SUNION", *keys)) == 301
+    assert c.execute_command("SUNIONSTORE", "dst", *keys) == 301
+    assert err(c, "SINTERCARD", "301", *keys) == "Number of keys can't be greater than number of args"

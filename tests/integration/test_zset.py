@@ -1051,3 +1051,15 @@ def test_digest_and_memory_usage_independent_of_encoding(make_server):
     c.execute_command("ZADD", "huge", *sum([[str(i), "member:%d" % i] for i in range(5000)], []))
     assert c.execute_command("MEMORY", "USAGE", "huge") > 5000 * 40
     c.close()
+
+
+def test_many_keys(c):
+    keys = ["k%d" % i for i in range(300)]
+    for i, k in enumerate(keys):
+        c.execute_command("ZADD", k, "1", "common", str(i), k)
+    assert c.execute_command("ZINTER", len(keys), *keys, "WITHSCORES") == [b"common", b"300"]
+    assert c.execute_command("ZINTERCARD", len(keys), *keys) == 1
+    assert c.execute_command("ZUNIONSTORE", "dst", len(keys), *keys) == 301
+    assert c.execute_command("ZMPOP", len(keys), *keys, "MAX") == [b"k0", [[b"common", b"1"]]]
+    assert c.execute_command("BZMPOP", "0", len(keys), *keys, "MAX") == [b"k0", [[b"k0", b"0"]]]
+    assert c.execute_command("BZMPOP", "0", len(keys), *keys, "MIN") == [b"k1", [[b"common", b"1"]]]
