@@ -277,9 +277,7 @@ static long long pop_members(struct client *c, entry *e, long long count, int ma
         if (nested) reply_array(&c->out, 2);
         reply_bulk(&c->out, m, len);
         reply_double(&c->out, score);
-        char *copy = wmemdup(m, len); /* m points into the set */
-        zset_remove(e, copy, len);
-        wfree(copy);
+        zset_pos_delete(&z); /* after the reply copied m, which points into the set */
         n++;
     }
     return n;

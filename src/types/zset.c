@@ -349,6 +349,20 @@ void zset_pos_get(const struct zset_pos *z, unsigned char *buf, const char **m, 
     }
 }
 
+void zset_pos_delete(struct zset_pos *z) {
+    if (z->p) {
+        unsigned char *p = z->p;
+        entry_set_ptr(z->e, lp_delete_n(lp_of(z->e), &p, 2));
+    } else if (z->node) {
+        struct zset_big *b = big_of(z->e);
+        zsl_node *n = z->node;
+        zidx_remove(&b->ix, n);
+        zsl_delete(b->zsl, n->score, zsl_member(n), n->len, NULL);
+    }
+    z->p = NULL;
+    z->node = NULL;
+}
+
 uint64_t zset_pos_to_rank(const struct zset_pos *z) {
     if (z->node) return zsl_rank(big_of(z->e)->zsl, z->node->score, zsl_member(z->node), z->node->len) - 1;
     unsigned char *lp = lp_of(z->e);

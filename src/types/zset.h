@@ -85,6 +85,8 @@ void zset_pos_next(struct zset_pos *z);
 void zset_pos_prev(struct zset_pos *z);
 /* Read the member (integers formatted into buf, >= 24 bytes) and score. */
 void zset_pos_get(const struct zset_pos *z, unsigned char *buf, const char **m, size_t *len, double *score);
+/* Remove the member at the position (which is then invalid). */
+void zset_pos_delete(struct zset_pos *z);
 /* 0-based ascending rank of the position (O(log N) for skiplists, O(N) listpacks). */
 uint64_t zset_pos_to_rank(const struct zset_pos *z);
 
