@@ -2,18 +2,11 @@
  * across the 16/32/64-bit boundaries, binary search, validation of hostile blobs. */
 #include "core/intset.h"
 #include "util/alloc.h"
+#include "unit.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int failures;
-#define CHECK(cond)                                                                                                   \
-    do {                                                                                                              \
-        if (!(cond)) {                                                                                                \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);                                  \
-            failures++;                                                                                               \
-        }                                                                                                             \
-    } while (0)
 
 static uint64_t rng = 88172645463325252ULL;
 static uint64_t next_rand(void) {
@@ -160,10 +153,5 @@ int main(void) {
     test_upgrade();
     test_random_model();
     test_validate();
-    if (failures) {
-        fprintf(stderr, "test_intset: %d failure(s)\n", failures);
-        return 1;
-    }
-    printf("test_intset: ok\n");
-    return 0;
+    return unit_summary();
 }

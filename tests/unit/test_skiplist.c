@@ -7,19 +7,12 @@
 #include "core/zsl_index.h"
 #include "util/siphash.h"
 #include "util/alloc.h"
+#include "unit.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int failures;
-#define CHECK(cond)                                                                                                   \
-    do {                                                                                                              \
-        if (!(cond)) {                                                                                                \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);                                  \
-            failures++;                                                                                               \
-        }                                                                                                             \
-    } while (0)
 
 static uint64_t rng = 0x9E3779B97F4A7C15ULL;
 static uint64_t next_rand(void) {
@@ -350,10 +343,5 @@ int main(void) {
     test_random_model();
     test_lex_equal_scores();
     test_large();
-    if (failures) {
-        fprintf(stderr, "test_skiplist: %d failure(s)\n", failures);
-        return 1;
-    }
-    printf("test_skiplist: ok\n");
-    return 0;
+    return unit_summary();
 }
