@@ -15,6 +15,7 @@
 #include "util/alloc.h"
 #include "util/numparse.h"
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,6 +57,12 @@ static void reply_members(struct client *c, entry *e) {
 static void sadd_command(struct client *c) {
     const struct arg *key = &c->argv[1];
     int wrong;
+    for (int i = 2; i < c->argc; i++) {
+        if (c->argv[i].len > UINT32_MAX) { /* members are stored with 32-bit lengths */
+            reply_error(&c->out, "ERR member too long for a set");
+            return;
+        }
+    }
     entry *e = find_set(c, key, 1, &wrong);
     if (wrong) return;
     if (!e) {
@@ -176,21 +183,39 @@ static void srandmember_distinct(struct client *c, entry *e, uint64_t count) {
     reply_array(&c->out, (long long)count);
     if (count * 3 > size) {
         /* selection sampling over one pass: each member kept with probability
-         * (still needed) / (still to see), giving a uniform random subset */
+         * (still needed) / (still to see), giving a uniform random subset; then a
+         * shuffle, so the order is random too (not the set's iteration order) */
         struct set_iter it;
         const char *p;
         size_t len;
         uint64_t seen = 0, picked = 0;
+        char **items = wmalloc(count * sizeof(*items));
+        size_t *lens = wmalloc(count * sizeof(*lens));
         set_iter_init(&it, e);
         while (picked < count && set_iter_next(&it, &p, &len)) {
             uint64_t r = ((uint64_t)random() << 31 ^ (uint64_t)random()) % (size - seen);
             if (r < count - picked) {
-                reply_bulk(&c->out, p, len);
-                picked++;
+                items[picked] = wmemdup(p, len);
+                lens[picked++] = len;
             }
             seen++;
         }
         set_iter_release(&it);
+        for (uint64_t i = picked; i > 1; i--) {
+            uint64_t j = ((uint64_t)random() << 31 ^ (uint64_t)random()) % i;
+            char *tp = items[i - 1];
+            size_t tl = lens[i - 1];
+            items[i - 1] = items[j];
+            lens[i - 1] = lens[j];
+            items[j] = tp;
+            lens[j] = tl;
+        }
+        for (uint64_t i = 0; i < picked; i++) {
+            reply_bulk(&c->out, items[i], lens[i]);
+            wfree(items[i]);
+        }
+        wfree(items);
+        wfree(lens);
         return;
     }
     /* few members from a big set: random picks, skipping repeats */

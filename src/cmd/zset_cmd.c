@@ -61,7 +61,13 @@ static void zadd_generic(struct client *c, int flags) {
         reply_error(&c->out, "ERR INCR option supports a single increment-element pair");
         return;
     }
-    /* every score is checked before anything changes */
+    /* every score (and member length) is checked before anything changes */
+    for (int j = 0; j < elements; j++) {
+        if (c->argv[scoreidx + j * 2 + 1].len > ZSL_MAX_MEMBER) {
+            reply_error(&c->out, "ERR member too long for a sorted set");
+            return;
+        }
+    }
     double *scores = wmalloc((size_t)elements * sizeof(double));
     for (int j = 0; j < elements; j++) {
         const struct arg *a = &c->argv[scoreidx + j * 2];
@@ -115,6 +121,10 @@ static void zincrby_command(struct client *c) {
     double by;
     if (num_parse_double(inc->ptr, inc->len, &by) != 0) {
         reply_not_float(c);
+        return;
+    }
+    if (m->len > ZSL_MAX_MEMBER) { /* members are stored with 32-bit lengths */
+        reply_error(&c->out, "ERR member too long for a sorted set");
         return;
     }
     int wrong;
@@ -510,16 +520,33 @@ static void zrandmember_command(struct client *c) {
     const char *m;
     size_t len;
     double score;
-    if (want == size || want * 3 > size) {
-        /* selection sampling in one ordered pass (the whole set when count >= size) */
-        uint64_t seen = 0, picked = 0;
-        for (zset_pos_rank(&z, e, 0); zset_pos_valid(&z) && picked < want; zset_pos_next(&z), seen++) {
-            if (rand64() % (size - seen) >= want - picked) continue;
+    if (want == size) { /* the whole set, highest score first (as Redis replies it) */
+        for (zset_pos_rank(&z, e, size - 1); zset_pos_valid(&z); zset_pos_prev(&z)) {
             zset_pos_get(&z, buf, &m, &len, &score);
             if (withscores) zcmd_reply_pair(c, m, len, score);
             else reply_bulk(&c->out, m, len);
-            picked++;
         }
+        return;
+    }
+    if (want * 3 > size) {
+        /* selection sampling in one ordered pass, then a shuffle so the order is
+         * random too; positions stay valid as nothing changes meanwhile */
+        struct zset_pos *picks = wmalloc(want * sizeof(*picks));
+        uint64_t seen = 0, picked = 0;
+        for (zset_pos_rank(&z, e, 0); zset_pos_valid(&z) && picked < want; zset_pos_next(&z), seen++)
+            if (rand64() % (size - seen) < want - picked) picks[picked++] = z;
+        for (uint64_t i = picked; i > 1; i--) {
+            uint64_t j = rand64() % i;
+            struct zset_pos t = picks[i - 1];
+            picks[i - 1] = picks[j];
+            picks[j] = t;
+        }
+        for (uint64_t i = 0; i < picked; i++) {
+            zset_pos_get(&picks[i], buf, &m, &len, &score);
+            if (withscores) zcmd_reply_pair(c, m, len, score);
+            else reply_bulk(&c->out, m, len);
+        }
+        wfree(picks);
         return;
     }
     /* few from many: random ranks, skipping repeats */
