@@ -260,7 +260,6 @@ def test_table_matches_redis_7_0_for_my_families(r, reference):
     assert not mismatches, "\n".join(mismatches)
 
 
-@pytest.mark.xfail(strict=False, reason="rows of other families may still differ from Redis 7.0 (see the message)")
 def test_table_matches_redis_7_0_everywhere(r, reference):
     names = [n for n in raw(r, "COMMAND", "LIST") if n not in WARDEN_ONLY]
     mismatches = table_mismatches(r, reference, names)
