@@ -267,7 +267,19 @@ static void zrange_generic(struct client *c, int first, const struct arg *dst, e
     entry *e = zcmd_find(c, key, 0, &wrong);
     if (wrong) return;
     struct rsink s = {c, withscores, NULL, 0, NULL};
-    if (dst) s.dst = zset_new_entry(dst->ptr, dst->len, 0);
+    if (dst) {
+        /* as Redis: a rank range sizes the new set by its length (a skiplist from the
+         * start when it will not fit a listpack); score and lex ranges start small */
+        uint64_t hint = 0;
+        if (type == R_RANK && e) {
+            long long llen = (long long)zset_length(e), a = start < 0 ? start + llen : start;
+            long long b = end < 0 ? end + llen : end;
+            if (a < 0) a = 0;
+            if (b >= llen) b = llen - 1;
+            if (a <= b) hint = (uint64_t)(b - a + 1);
+        }
+        s.dst = zset_new_entry_sized(dst->ptr, dst->len, hint, 0);
+    }
     sink_begin(&s);
     if (e) {
         if (type == R_RANK) range_by_rank(&s, e, start, end, reverse);

@@ -19,6 +19,7 @@
 #include "util/numparse.h"
 #include <math.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,7 +115,9 @@ static void inter_one(void *priv, const char *m, size_t len, double score) {
     double acc = weighted(a->srcs[0].weight, score), s;
     for (int j = 1; j < a->nsrc; j++) {
         if (!src_score(&a->srcs[j], m, len, &s)) return;
-        acc = aggregate(a->ag, acc, weighted(a->srcs[j].weight, s));
+        /* as Redis: only the first term's NaN becomes 0 up front; a later NaN term
+         * makes a SUM NaN (then 0) and leaves MIN / MAX unchanged */
+        acc = aggregate(a->ag, acc, a->srcs[j].weight * s);
     }
     a->count++;
     if (a->d) acc_put(a, m, len, acc);
@@ -154,9 +157,11 @@ static void compute(enum zop op, struct zsrc *srcs, int n, struct zacc *a) {
     src_each(&srcs[0], inter_one, a);
 }
 
-/* Build the sorted-set entry holding the accumulated result. */
-static entry *build_result(struct zacc *a, const char *key, size_t klen) {
-    entry *r = zset_new_entry_sized(key, klen, dict_size(a->d), a->maxlen);
+/* Build the sorted-set entry holding the accumulated result: for a reply always a
+ * skiplist (exact doubles: a -0 score stays -0, as Redis replies it), for STORE the
+ * encoding that fits. */
+static entry *build_result(struct zacc *a, const char *key, size_t klen, int store) {
+    entry *r = zset_new_entry_sized(key, klen, dict_size(a->d), store ? a->maxlen : SIZE_MAX);
     struct dict_iter it;
     struct dict_entry *de;
     dict_iter_init(&it, a->d);
@@ -262,7 +267,7 @@ static void zsetop_generic(struct client *c, const struct arg *dst, enum zop op,
     }
     acc.d = dict_new(DICT_VAL_PTR);
     compute(op, srcs, (int)n, &acc);
-    entry *r = build_result(&acc, dst ? dst->ptr : "", dst ? dst->len : 0);
+    entry *r = build_result(&acc, dst ? dst->ptr : "", dst ? dst->len : 0, dst != NULL);
     dict_free(acc.d, NULL);
     uint64_t count = zset_length(r);
     if (dst) {

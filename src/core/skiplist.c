@@ -274,8 +274,18 @@ zsl_node *zsl_last_in_score(const skiplist *zsl, const zrange_score *r) {
     return x != zsl->header && zrange_score_gte_min(x->score, r) ? x : NULL;
 }
 
+/* Lex ranges assume equal scores; with mixed scores the answer depends on where the
+ * search starts, so it starts exactly as Redis's does: nothing is in range unless the
+ * last member is >= min and the first <= max. */
+static int lex_maybe_in_range(const skiplist *zsl, const zrange_lex *r) {
+    if (zrange_lex_empty(r) || !zsl->tail) return 0;
+    const zsl_node *first = zsl_first(zsl);
+    return zrange_lex_gte_min(zsl_member(zsl->tail), zsl->tail->len, r) &&
+           zrange_lex_lte_max(zsl_member(first), first->len, r);
+}
+
 zsl_node *zsl_first_in_lex(const skiplist *zsl, const zrange_lex *r) {
-    if (zrange_lex_empty(r)) return NULL;
+    if (!lex_maybe_in_range(zsl, r)) return NULL;
     zsl_node *x = zsl->header;
     for (int i = zsl->level - 1; i >= 0; i--)
         while (x->level[i].forward &&
@@ -286,7 +296,7 @@ zsl_node *zsl_first_in_lex(const skiplist *zsl, const zrange_lex *r) {
 }
 
 zsl_node *zsl_last_in_lex(const skiplist *zsl, const zrange_lex *r) {
-    if (zrange_lex_empty(r)) return NULL;
+    if (!lex_maybe_in_range(zsl, r)) return NULL;
     zsl_node *x = zsl->header;
     for (int i = zsl->level - 1; i >= 0; i--)
         while (x->level[i].forward &&
@@ -330,7 +340,7 @@ unsigned long zsl_delete_range_score(skiplist *zsl, const zrange_score *r, zsl_d
 
 unsigned long zsl_delete_range_lex(skiplist *zsl, const zrange_lex *r, zsl_delete_fn fn, void *priv) {
     zsl_node *update[ZSL_MAX_LEVEL];
-    if (zrange_lex_empty(r)) return 0;
+    if (zrange_lex_empty(r)) return 0; /* no first/last pre-check here, as in Redis */
     zsl_node *x = zsl->header;
     for (int i = zsl->level - 1; i >= 0; i--) {
         while (x->level[i].forward &&

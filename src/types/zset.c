@@ -387,8 +387,12 @@ static int lp_in_lex(const unsigned char *p, unsigned char *lp, const void *r, i
 typedef int lp_pred(const unsigned char *p, unsigned char *lp, const void *r, int side);
 
 /* Find the first member >= min (or, reverse, the last <= max) and check the other
- * bound. */
+ * bound. As Redis does, first check that the last pair is >= min and the first <= max:
+ * for score ranges that follows from the order, for lex ranges over mixed scores it
+ * decides the answer. */
 static unsigned char *lp_range_start(unsigned char *lp, const void *r, int reverse, lp_pred *pred) {
+    unsigned char *lastp = lp_last(lp);
+    if (!lastp || !pred(lp_prev(lp, lastp), lp, r, 0) || !pred(lp_first(lp), lp, r, 1)) return NULL;
     if (!reverse) {
         for (unsigned char *p = lp_first(lp); p; p = lp_next(lp, lp_next(lp, p)))
             if (pred(p, lp, r, 0)) return pred(p, lp, r, 1) ? p : NULL;
