@@ -110,6 +110,9 @@ static void *worker_main(void *arg) {
             log_warning("epoll_wait: %s", strerror(errno));
             break;
         }
+        /* Mail may close clients (CLIENT KILL, ACL DELUSER…): run it only after this
+         * batch's client events, which still point at those clients. Client events
+         * themselves never free another client directly (they post mail instead). */
         int mail = 0;
         for (int i = 0; i < n; i++) {
             struct client *c = events[i].data.ptr;
@@ -119,9 +122,6 @@ static void *worker_main(void *arg) {
             }
             conn_handle_event(c, events[i].events);
         }
-        /* Mail last: a message may close any client (CLIENT KILL, a subscriber past its
-         * output limit, a failed write), and this batch may still hold that client's
-         * event. Client events only ever close their own client. */
         if (mail) mailbox_drain(&w->mb);
         long long now = clock_mono_us();
         if (now - w->last_cron_us >= 100000) {
