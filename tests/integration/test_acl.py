@@ -299,3 +299,30 @@ def test_rename_command(make_server):
     assert err(c.execute_command, "GET", "rk").startswith("unknown command 'GET'")
     assert err(c.execute_command, "ECHO", "x").startswith("unknown command 'ECHO'")
 
+
+
+def test_taking_channels_away_disconnects_subscribers(server, admin):
+    import socket
+    need(admin, "subscribe")
+    admin.execute_command("ACL", "SETUSER", "sub", "on", ">s", "&news.*", "+@all", "~*")
+    s = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+    s.sendall(b"AUTH sub s\r\nSUBSCRIBE news.1\r\n")
+    got = b""
+    while b"news.1" not in got:
+        got += s.recv(1000)
+    # widening the permissions keeps the subscriber
+    admin.execute_command("ACL", "SETUSER", "sub", "&other")
+    s.sendall(b"PING\r\n")
+    got = b""
+    while b"pong" not in got:
+        got += s.recv(1000)
+    # taking the pattern away closes it
+    admin.execute_command("ACL", "SETUSER", "sub", "resetchannels", "&other")
+    s.settimeout(5)
+    rest = b""
+    while True:
+        d = s.recv(1000)
+        if not d:
+            break
+        rest += d
+    s.close()
