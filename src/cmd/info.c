@@ -8,6 +8,8 @@
  * names → their union, always printed in the fixed section order; unknown names are
  * ignored. The reply is a verbatim string ("txt") in RESP3, a bulk string in RESP2. */
 #include "cmd/info.h"
+#include "acl/audit.h"
+#include "acl/auth_throttle.h"
 #include "client.h"
 #include "cmd/errorstats.h"
 #include "cmd/families.h"
@@ -328,6 +330,9 @@ static void info_keyspace(struct textbuf *b) {
 static void info_warden(struct textbuf *b) {
     textbuf_printf(b, "warden_version:%s\r\nthreads:%d\r\nshards_per_db:%d\r\ndatabases:%d\r\n", WARDEN_VERSION,
                    server_info.threads, DB_SHARDS, db_count());
+    textbuf_printf(b, "auth_throttle_lockouts:%lld\r\naudit_log_enabled:%d\r\naudit_log_events:%lld\r\n"
+                      "audit_log_write_errors:%lld\r\n",
+                   auth_throttle_lockouts(), audit_enabled(), audit_events_written(), audit_write_errors());
 }
 
 /* ---- the section registry ---- */

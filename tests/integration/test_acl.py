@@ -246,6 +246,7 @@ def test_auth_throttling(make_server):
     # locked out now: even the right password is refused, without being checked
     e = err(c.execute_command, "AUTH", "t", "right")
     assert e.startswith("too many failed authentication attempts")
+    assert c.info("warden")["auth_throttle_lockouts"] == 1
     time.sleep(1.2)
     assert c.execute_command("AUTH", "t", "right") is True
 
@@ -288,6 +289,7 @@ def test_audit_log(make_server, tmp_path):
         assert e["time"].endswith("Z") and "T" in e["time"]
     text = path.read_text()
     assert "topsecret" not in text and "wrongsecret" not in text
+    assert s.client().info("warden")["audit_log_events"] >= 4
     assert oct(os.stat(path).st_mode & 0o777) == "0o600"
 
 
