@@ -9,6 +9,7 @@
 #include "config.h"
 #include "db/db.h"
 #include "db/lockset.h"
+#include "mc/mc.h"
 #include "net/listen.h"
 #include "net/registry.h"
 #include "net/worker.h"
@@ -154,6 +155,7 @@ static void server_cron(void) {
     long long period_us = 1000000 / (hz > 0 ? hz : 10);
     long long budget = period_us / 4 + (period_us / 40) * (server_config.active_expire_effort - 1);
     db_active_expire_cycle(budget);
+    mc_cron();
 }
 
 int server_main(int argc, char **argv) {
@@ -199,6 +201,7 @@ int server_main(int argc, char **argv) {
     lockset_thread_init();
     command_table_init(STATS_MAX_THREADS < threads + 2 ? STATS_MAX_THREADS : threads + 2);
     if (server_setup_acl() != 0) return 1;
+    mc_init();
     if (listen_open_all() != 0) return 1;
     server_write_pidfile();
 
