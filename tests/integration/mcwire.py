@@ -50,6 +50,17 @@ class MC:
         out = self.read_until(b"MN\r\n")
         return out[:-4]
 
+    def lines(self, data, n):
+        """Send `data`; return the next n reply lines (for unauthenticated connections,
+        where the mn sentinel is not understood)."""
+        if isinstance(data, str):
+            data = data.encode()
+        self.send(data)
+        out = b""
+        for _ in range(n):
+            out += self.read_until(b"\r\n")
+        return out
+
     def line(self, data):
         """Send a one-line request and return its first reply line (CRLF stripped)."""
         return self.x(data).split(b"\r\n")[0]

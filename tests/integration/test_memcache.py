@@ -664,3 +664,103 @@ def test_startup_refusals(tmp_path):
 def test_memcache_off_by_default(make_server):
     s = make_server()
     assert s.client().config_get("memcached-port")["memcached-port"] == "0"
+
+
+# ---------------------------------------------------------------- security
+
+
+def auth(m, user, password):
+    cred = b"%s %s" % (user, password)
+    return m.lines(b"set auth 0 0 %d\r\n%s\r\n" % (len(cred), cred), 1)
+
+
+def test_auth_with_requirepass(make_server):
+    port = free_port()
+    s = make_server(args=["--memcached-port", str(port), "--requirepass", "s3cret"])
+    m = MC(port)
+    assert m.lines(b"get a\r\nversion\r\nmg a v\r\n", 3) == b"CLIENT_ERROR unauthenticated\r\n" * 3
+    assert auth(m, b"default", b"wrong") == b"CLIENT_ERROR authentication failure\r\n"
+    assert m.lines(b"set a 0 0 5\r\nnopwd\r\n", 1) == b"CLIENT_ERROR bad authentication token format\r\n"
+    assert auth(m, b"default", b"s3cret") == b"STORED\r\n"
+    assert m.x(b"get auth\r\nset a 0 0 1\r\n1\r\nget a\r\n") == b"END\r\nSTORED\r\nVALUE a 0 1\r\n1\r\nEND\r\n"
+    m.close()
+    # memcached clients log in the same way, unmodified: a set of "user password"
+    pm = pmclient(port)
+    assert pm.set("whatever", b"default s3cret") is True
+    assert pm.get("a") == b"1"
+    pm.close()
+    # noreply does not hide the verdict (memcached answers STORED anyway)
+    m = MC(port)
+    assert m.lines(b"set x 0 0 14 noreply\r\ndefault s3cret\r\n", 1) == b"STORED\r\n"
+    m.close()
+    # an unauthenticated client may not send long lines
+    out, closed = exchange(port, b"get " + b"k" * 3000)
+    assert closed and out == b""
+    st = pmclient(port)
+    st.set("a", b"default s3cret")
+    stats = st.stats()
+    assert stats[b"auth_cmds"] >= 4 and stats[b"auth_errors"] >= 2
+    st.close()
+
+
+def test_acl_users_and_key_patterns(make_server, tmp_path):
+    port = free_port()
+    audit = tmp_path / "audit.log"
+    conf = ("user alice on >apass ~a:* +@all\n"
+            "user reader on >rpass ~r:* +get +@connection\n")
+    s = make_server(args=["--memcached-port", str(port), "--audit-log", str(audit)], config_text=conf)
+    r = s.client()
+    # the default user has no password, but other users exist: memcache needs a login
+    m = MC(port)
+    assert m.lines(b"get a:1\r\n", 1) == b"CLIENT_ERROR unauthenticated\r\n"
+    assert auth(m, b"alice", b"apass") == b"STORED\r\n"
+    assert m.x(b"set a:1 0 0 1\r\n1\r\n") == b"STORED\r\n"
+    denied_key = b"CLIENT_ERROR NOPERM this user has no permissions to access one of the keys used as arguments\r\n"
+    assert m.x(b"set b:1 0 0 1\r\n1\r\n") == denied_key
+    assert m.x(b"get a:1 b:1\r\n") == denied_key  # nothing of a multi-get is answered
+    assert m.x(b"mg b:1 v\r\nincr b:1 1\r\ndelete b:1\r\n") == denied_key * 3
+    m.close()
+    rd = MC(port)
+    assert auth(rd, b"reader", b"rpass") == b"STORED\r\n"
+    r.set("r:1", "ok")
+    assert rd.x(b"get r:1\r\n") == b"VALUE r:1 0 2\r\nok\r\nEND\r\n"
+    assert rd.x(b"set r:1 0 0 1\r\nx\r\n") == \
+        b"CLIENT_ERROR NOPERM this user has no permissions to run the 'set' command\r\n"
+    assert rd.x(b"flush_all\r\n") == \
+        b"CLIENT_ERROR NOPERM this user has no permissions to run the 'flushdb' command\r\n"
+    assert r.get("r:1") == b"ok"
+    rd.close()
+    log = [dict(zip(e[::2], e[1::2])) for e in r.execute_command("ACL", "LOG")]
+    assert {e[b"reason"] for e in log} == {b"key", b"command"}
+    assert sum(e[b"count"] for e in log) == 7  # 5 key denials (grouped), 2 command denials
+    assert {e[b"object"] for e in log if e[b"reason"] == b"key"} == {b"b:1"}
+    time.sleep(0.3)
+    events = audit.read_text()
+    assert '"auth_success"' in events and '"acl_denied"' in events
+    assert "apass" not in events and "rpass" not in events
+
+
+def test_auth_throttling(make_server):
+    port = free_port()
+    s = make_server(args=["--memcached-port", str(port), "--requirepass", "pw", "--auth-failure-limit", "3"])
+    m = MC(port)
+    for _ in range(3):
+        assert auth(m, b"default", b"bad") == b"CLIENT_ERROR authentication failure\r\n"
+    out = auth(m, b"default", b"pw")  # even the right password waits out the lockout
+    assert out.startswith(b"CLIENT_ERROR too many failed authentication attempts")
+    m.close()
+    del s
+
+
+def test_auth_requirement_follows_config(make_server):
+    port = free_port()
+    s = make_server(args=["--memcached-port", str(port)])
+    r = s.client()
+    assert MC(port).x(b"version\r\n") == b"VERSION 1.6.18\r\n"
+    r.config_set("requirepass", "later")
+    m = MC(port)
+    assert m.lines(b"version\r\n", 1) == b"CLIENT_ERROR unauthenticated\r\n"
+    r.execute_command("AUTH", "later")
+    r.config_set("requirepass", "")
+    assert m.x(b"version\r\n") == b"VERSION 1.6.18\r\n"  # the requirement went away
+    m.close()
