@@ -121,6 +121,7 @@ fuzz: $(FUZZ_TARGETS)
 
 bench: all
 	bench/run.sh
+	bench/memcache-bench.sh
 
 clean:
 	rm -rf build

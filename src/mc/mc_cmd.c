@@ -147,7 +147,8 @@ static const char *mc_store_cmd(struct mc_ctx *x, long long exp) {
     const char *key = mc_tok(x, 1);
     size_t klen = mc_toklen(x, 1);
     const char *data = x->base + r->data_off;
-    entry *any = db_find(db_get(0), key, klen, 0);
+    /* a plain set needs no look at the old value: db_put replaces it */
+    entry *any = r->command == MC_CMD_SET ? NULL : db_find(db_get(0), key, klen, 0);
     entry *old = any && entry_type(any) == OBJ_STRING ? any : NULL;
     switch (r->command) {
     case MC_CMD_ADD:
