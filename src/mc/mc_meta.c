@@ -178,7 +178,8 @@ static void ml_key(struct mc_line *l, const char *key, size_t klen, int binary) 
     ml_str(l, " k");
     if (binary) {
         char enc[(MC_KEY_MAX + 2) / 3 * 4];
-        ml_put(l, enc, mc_base64_encode((const unsigned char *)key, klen, enc));
+        size_t n = mc_base64_encode((const unsigned char *)key, klen, enc);
+        ml_put(l, enc, n);
         ml_str(l, " b");
     } else {
         ml_put(l, key, klen);
@@ -254,7 +255,8 @@ static void mc_mg(struct mc_ctx *x) {
     if (f.value) {
         ml_str(&l, "VA ");
         char n[24];
-        ml_put(&l, n, mc_u64_str(n, vlen));
+        size_t nl = mc_u64_str(n, vlen);
+        ml_put(&l, n, nl);
     } else {
         ml_str(&l, "HD");
     }
@@ -571,7 +573,8 @@ static void mc_ma(struct mc_ctx *x) {
     if (f.value) {
         ml_str(&l, "VA ");
         char n[24];
-        ml_put(&l, n, mc_u64_str(n, dn));
+        size_t nl = mc_u64_str(n, dn);
+        ml_put(&l, n, nl);
     } else {
         ml_str(&l, "HD");
     }
@@ -636,7 +639,8 @@ static void mc_me(struct mc_ctx *x) {
     ml_str(&l, "ME ");
     if (binary) {
         char enc[(MC_KEY_MAX + 2) / 3 * 4];
-        ml_put(&l, enc, mc_base64_encode((const unsigned char *)key, klen, enc));
+        size_t n = mc_base64_encode((const unsigned char *)key, klen, enc);
+        ml_put(&l, enc, n);
     } else {
         ml_put(&l, key, klen);
     }
