@@ -639,8 +639,8 @@ static void mc_me(struct mc_ctx *x) {
     ml_str(&l, "ME ");
     if (binary) {
         char enc[(MC_KEY_MAX + 2) / 3 * 4];
-        size_t n = mc_base64_encode((const unsigned char *)key, klen, enc);
-        ml_put(&l, enc, n);
+        size_t enc_len = mc_base64_encode((const unsigned char *)key, klen, enc);
+        ml_put(&l, enc, enc_len);
     } else {
         ml_put(&l, key, klen);
     }
