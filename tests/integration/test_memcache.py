@@ -390,6 +390,11 @@ def test_key_length_limit(mc):
         assert mc.x(req % k251) == err, req
     # a bad key anywhere in a multi-get fails the whole command: no partial answer
     assert mc.x(b"get %s %s\r\n" % (k250, k251)) == err
+    k300 = b"x" * 300
+    assert mc.x(b"set %s 0 0 1\r\na\r\nms %s 1\r\na\r\n" % (k300, k300)) == (err + b"ERROR\r\n") * 2
+    # control characters are not refused (memcached does not check them either)
+    assert mc.x(b"set k\x01\x7f\tx 0 0 1\r\na\r\nget k\x01\x7f\tx\r\n") == \
+        b"STORED\r\nVALUE k\x01\x7f\tx 0 1\r\na\r\nEND\r\n"
 
 
 def test_item_size_max(mc, mcs, r):
