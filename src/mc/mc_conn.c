@@ -29,6 +29,11 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The longest multi-get line. memcached bounds it only by memory; every key costs a
+ * token, a lock id and a lookup slot (~40 bytes), so a line is capped well below
+ * client-query-buffer-limit: 2 MB is some 40,000 keys of ordinary length. */
+#define MC_GET_LINE_MAX (2 * 1024 * 1024)
+
 static const struct command *rows[MC_ROW_COUNT];
 
 /* Resolve "name" or "parent|sub"; NULL if the command does not exist (yet). */
@@ -312,7 +317,9 @@ size_t mc_process(struct client *c, char *buf, size_t len) {
         }
         struct mc_limits lim = {
             .item_size_max = server_config.item_size_max,
-            .max_get_line = (size_t)server_config.client_query_buffer_limit,
+            .max_get_line = server_config.client_query_buffer_limit < MC_GET_LINE_MAX
+                                ? (size_t)server_config.client_query_buffer_limit
+                                : MC_GET_LINE_MAX,
             .auth_pending = s->auth_pending,
         };
         int st = mc_parse(&s->parser, &lim, buf + off, len - off);

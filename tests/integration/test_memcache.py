@@ -451,6 +451,15 @@ def test_hostile_lines_close(mcs):
     # leading spaces before a long get are limited too
     out, closed = exchange(mcs.mc_port, b" " * 101 + b"get " + b"k " * 2000)
     assert closed
+    # and a multi-get line stops at 2 MB (each key costs memory to serve)
+    m = MC(mcs.mc_port)
+    m.send(b"get " + b"key:12345 " * 100000)
+    try:
+        m.send(b"key:12345 " * 120000)
+    except OSError:
+        pass
+    assert m.closed()
+    m.close()
 
 
 def test_long_multiget_across_shards(mc, pm, r):
