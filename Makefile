@@ -37,7 +37,7 @@ FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 20
 FUZZF        := -std=c11 -D_GNU_SOURCE -Isrc -g -O1 -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=undefined -DWARDEN_NO_JEMALLOC
-FUZZ_TARGETS := build/fuzz/fuzz_resp build/fuzz/fuzz_glob
+FUZZ_TARGETS := build/fuzz/fuzz_resp build/fuzz/fuzz_glob build/fuzz/fuzz_memcache
 
 .PHONY: all run test unit integration asan-integration bench bench-pubsub deps deps-check clean asan lint fuzz
 all: deps-check build/warden
@@ -99,6 +99,10 @@ build/fuzz/fuzz_resp: fuzz/fuzz_resp.c src/proto/resp.c src/util/alloc.c src/uti
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZF) -o $@ $^
 
+build/fuzz/fuzz_memcache: fuzz/fuzz_memcache.c src/proto/memcache.c src/util/alloc.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZF) -o $@ $^
+
 build/fuzz/fuzz_glob: fuzz/fuzz_glob.c src/util/glob.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZF) -o $@ $^
@@ -106,7 +110,7 @@ build/fuzz/fuzz_glob: fuzz/fuzz_glob.c src/util/glob.c
 # Each target runs FUZZ_SECONDS from its seed corpus (new inputs go to fuzz/corpus-run/,
 # which git ignores); a crash leaves its input in build/fuzz/ and fails the target.
 fuzz: $(FUZZ_TARGETS)
-	@set -e; for t in resp glob; do \
+	@set -e; for t in resp glob memcache; do \
 	    mkdir -p fuzz/corpus-run/$$t; \
 	    echo "== fuzz_$$t for $(FUZZ_SECONDS)s"; \
 	    build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -dict=fuzz/$$t.dict \
@@ -117,7 +121,9 @@ fuzz: $(FUZZ_TARGETS)
 
 bench: all
 	bench/run.sh
+	bench/types-bench.sh
 	bench/pubsub-bench.sh
+	bench/memcache-bench.sh
 
 # Pub/Sub and MULTI/EXEC against redis-server only (bench/RESULTS-pubsub.md).
 bench-pubsub: all

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "db/db.h"
 #include "db/lockset.h"
+#include "mc/mc.h"
 #include "net/listen.h"
 #include "net/registry.h"
 #include "net/worker.h"
@@ -191,6 +192,7 @@ static void server_cron(void) {
     long long budget = period_us / 4 + (period_us / 40) * (server_config.active_expire_effort - 1);
     db_active_expire_cycle(budget);
     info_cron(); /* INFO's sampled rates and peaks */
+    mc_cron();
 }
 
 int server_main(int argc, char **argv) {
@@ -241,6 +243,7 @@ int server_main(int argc, char **argv) {
     client_cmd_set_unblock_handler(blocking_unblock_id); /* CLIENT UNBLOCK */
     multi_init();
     pubsub_init();
+    mc_init();
     if (listen_open_all() != 0) return 1;
     server_write_pidfile();
 

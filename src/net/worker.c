@@ -39,13 +39,13 @@ void worker_want_write(struct client *c, int on) {
 }
 
 struct socket_handoff {
-    int fd, is_unix;
+    int fd, kind; /* CONN_* bits */
 };
 
 /* Owner thread: adopt a socket the acceptor handed over. */
 static void worker_adopt(void *arg) {
     struct socket_handoff *h = arg;
-    struct client *c = conn_create(self, h->fd, h->is_unix);
+    struct client *c = conn_create(self, h->fd, h->kind);
     wfree(h);
     atomic_fetch_sub(&pending_sockets, 1);
     if (!c) return;
@@ -53,11 +53,11 @@ static void worker_adopt(void *arg) {
     if (epoll_ctl(self->epfd, EPOLL_CTL_ADD, c->fd, &ev) != 0) conn_close(c);
 }
 
-void worker_assign_socket(int fd, int is_unix) {
+void worker_assign_socket(int fd, int kind) {
     unsigned i = atomic_fetch_add_explicit(&next_worker, 1, memory_order_relaxed) % (unsigned)nworkers;
     struct socket_handoff *h = wmalloc(sizeof(*h));
     h->fd = fd;
-    h->is_unix = is_unix;
+    h->kind = kind;
     atomic_fetch_add(&pending_sockets, 1);
     mailbox_post(&workers[i].mb, worker_adopt, h);
 }

@@ -16,7 +16,8 @@ from conftest import BIN, SLOW, free_port
 
 DEBIAN_CONF = "/etc/redis/redis.conf"
 # Options Warden has and Redis does not (CONFIG GET * lists Redis's 192 names and these).
-WARDEN_OWN = {"threads", "auth-failure-limit", "auth-failure-window", "audit-log"}
+WARDEN_OWN = {"threads", "auth-failure-limit", "auth-failure-window", "audit-log", "memcached-port",
+              "memcached-tls-port", "item-size-max"}
 
 
 def run_warden(args, stdin=None):
