@@ -23,9 +23,11 @@ status=0
 check() { # check <function regex> <files...>
   pattern='(^|[^A-Za-z0-9_.>])('"$1"')[[:space:]]*\('
   shift
-  # drop // comments and whole /* ... */ comment lines before matching
-  hits=$(grep -HnE "$pattern" "$@" 2>/dev/null | grep -v 'banned-ok:' \
-         | grep -vE '^[^:]*:[0-9]+:[[:space:]]*(/\*|\*|//)' || true)
+  # string literals are blanked first ("... the system (by any client)" is no call),
+  # then comment lines (starting with /*, * or //) and banned-ok: lines are skipped
+  hits=$(for f in "$@"; do
+           sed -E 's/"([^"\\]|\\.)*"/""/g' "$f" | grep -nE "$pattern" | sed "s|^|$f:|"
+         done | grep -v 'banned-ok:' | grep -vE '^[^:]*:[0-9]+:[[:space:]]*(/\*|\*|//)' || true)
   if [ -n "$hits" ]; then
     echo "$hits"
     status=1

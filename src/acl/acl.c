@@ -457,6 +457,48 @@ int acl_default_user_has_password(void) {
     return r;
 }
 
+/* 1 if `pat` is among the channel patterns `u` allows in any selector. */
+static int acl_user_has_channel(const struct acl_user *u, const char *pat, size_t len) {
+    const struct acl_selector *all[1 + 64];
+    int n = 0;
+    all[n++] = &u->root;
+    for (int i = 0; i < u->nsel && n < 65; i++) all[n++] = &u->sel[i];
+    for (int k = 0; k < n; k++) {
+        if (all[k]->allchannels) return 1;
+        for (int i = 0; i < all[k]->nchannels; i++)
+            if (all[k]->chanlens[i] == len && !memcmp(all[k]->channels[i], pat, len)) return 1;
+    }
+    return 0;
+}
+
+/* Did a change take channel permissions away? (Conservative: any pattern or the
+ * allchannels flag that the old user had and the new one lacks.) */
+static int acl_channels_reduced(const struct acl_user *old, const struct acl_user *now) {
+    const struct acl_selector *all[1 + 64];
+    int n = 0;
+    all[n++] = &old->root;
+    for (int i = 0; i < old->nsel && n < 65; i++) all[n++] = &old->sel[i];
+    int now_all = now->root.allchannels;
+    for (int i = 0; i < now->nsel; i++) now_all |= now->sel[i].allchannels;
+    for (int k = 0; k < n; k++) {
+        if (all[k]->allchannels && !now_all) return 1;
+        for (int i = 0; i < all[k]->nchannels; i++)
+            if (!acl_user_has_channel(now, all[k]->channels[i], all[k]->chanlens[i])) return 1;
+    }
+    return 0;
+}
+
+/* Disconnect the subscribers of `u` (its channel permissions shrank), as Redis 7 does
+ * for subscribers whose channels are no longer allowed. Warden is stricter: every
+ * subscribed client of the user is closed and re-subscribes under the new rules. */
+static void acl_kill_subscribers_of(struct acl_user *u) {
+    pthread_mutex_lock(&registry_lock);
+    for (struct client *c = registry_first(); c; c = c->rnext)
+        if (c->user == u && (atomic_load_explicit(&c->flags, memory_order_relaxed) & CLIENT_PUBSUB))
+            registry_kill_locked(c);
+    pthread_mutex_unlock(&registry_lock);
+}
+
 /* Rules may carry "(a b c)" selectors split over several argv words by a client that
  * did not quote them; join words until the closing parenthesis as Redis does. */
 int acl_setuser(const char *name, size_t nlen, int nrules, char **rules, size_t *rlens, char *err, size_t errlen) {
@@ -508,8 +550,10 @@ int acl_setuser(const char *name, size_t nlen, int nrules, char **rules, size_t 
         }
         wfree(joined);
     }
+    int reduced = 0;
     if (rc == 0) {
         if (existing) {
+            reduced = acl_channels_reduced(existing, work);
             acl_user_move(existing, work);
             acl_user_free(work);
         } else {
@@ -520,6 +564,7 @@ int acl_setuser(const char *name, size_t nlen, int nrules, char **rules, size_t 
         acl_user_free(work);
     }
     acl_write_unlock();
+    if (reduced) acl_kill_subscribers_of(existing);
     return rc;
 }
 
@@ -652,7 +697,30 @@ static int acl_selector_check(const struct acl_selector *s, const struct command
     return ACL_OK;
 }
 
+/* A selector that can read every key (allkeys, or a "*" pattern with read access). */
+static int acl_selector_reads_all(const struct acl_selector *s) {
+    if (s->allkeys) return 1;
+    for (int i = 0; i < s->nkeys; i++)
+        if ((s->keys[i].perm & ACL_PERM_READ) && s->keys[i].len == 1 && s->keys[i].pat[0] == '*') return 1;
+    return 0;
+}
+
+/* acl_check_command; with all_read, only a selector that can also read every key
+ * counts (acl_user_reads_all_keys). */
+static int acl_check_generic(struct acl_user *u, const struct command *cmd, struct client *c, int *errpos,
+                             int all_read);
+
 int acl_check_command(struct acl_user *u, const struct command *cmd, struct client *c, int *errpos) {
+    return acl_check_generic(u, cmd, c, errpos, 0);
+}
+
+int acl_user_reads_all_keys(struct acl_user *u, const struct command *cmd, struct client *c) {
+    int pos;
+    return !u || acl_check_generic(u, cmd, c, &pos, 1) == ACL_OK;
+}
+
+static int acl_check_generic(struct acl_user *u, const struct command *cmd, struct client *c, int *errpos,
+                             int all_read) {
     int keyidx_stack[ACL_CHECK_STACK_ARGS], nkeys = 0, argc = c->argc;
     int *keyidx = keyidx_stack;
     char *argv_stack[ACL_CHECK_STACK_ARGS];
@@ -666,7 +734,7 @@ int acl_check_command(struct acl_user *u, const struct command *cmd, struct clie
     if (unrestricted) return ACL_OK; /* the common case: an unrestricted user */
     if (argc > ACL_CHECK_STACK_ARGS) keyidx = wmalloc((size_t)argc * 2 * sizeof(int));
     int cap = argc > ACL_CHECK_STACK_ARGS ? argc * 2 : ACL_CHECK_STACK_ARGS;
-    if (cmd->first_key > 0 && cmd->first_key < argc) {
+    if (cmd->first_key > 0 && cmd->first_key < argc && !(cmd->flags & CMD_NOT_KEY)) {
         int last = cmd->last_key < 0 ? argc + cmd->last_key : cmd->last_key;
         if (last >= argc) last = argc - 1;
         int step = cmd->key_step > 0 ? cmd->key_step : 1;
@@ -688,10 +756,12 @@ int acl_check_command(struct acl_user *u, const struct command *cmd, struct clie
     acl_read_lock();
     int pos = 0;
     int res = acl_selector_check(&u->root, cmd, c, argc, argv, lens, keyidx, nkeys, &pos);
+    if (res == ACL_OK && all_read && !acl_selector_reads_all(&u->root)) res = ACL_DENIED_KEY;
     if (res != ACL_OK) {
         for (int i = 0; i < u->nsel; i++) {
             int p2 = 0;
-            if (acl_selector_check(&u->sel[i], cmd, c, argc, argv, lens, keyidx, nkeys, &p2) == ACL_OK) {
+            if (acl_selector_check(&u->sel[i], cmd, c, argc, argv, lens, keyidx, nkeys, &p2) == ACL_OK &&
+                (!all_read || acl_selector_reads_all(&u->sel[i]))) {
                 res = ACL_OK;
                 break;
             }

@@ -2,6 +2,7 @@
  * The values, their checks and the file rewriting live in config*.c; this file only
  * turns arguments into calls and results into replies. */
 #include "client.h"
+#include "cmd/errorstats.h"
 #include "cmd/dispatch.h"
 #include "cmd/families.h"
 #include "cmd/table.h"
@@ -82,6 +83,7 @@ static void config_set_command(struct client *c) {
 static void config_resetstat_command(struct client *c) {
     stats_reset();
     command_stats_reset();
+    errorstats_reset();
     reply_ok(&c->out);
 }
 
@@ -105,9 +107,7 @@ static void config_help_command(struct client *c) {
         "HELP",
         "    Prints this help.",
     };
-    size_t n = sizeof(lines) / sizeof(lines[0]);
-    reply_array(&c->out, (long long)n);
-    for (size_t i = 0; i < n; i++) reply_status(&c->out, lines[i]);
+    reply_help(&c->out, lines, (int)(sizeof(lines) / sizeof(lines[0])));
 }
 
 #define CONFIG_ADMIN_FLAGS (CMD_ADMIN | CMD_NOSCRIPT | CMD_LOADING | CMD_STALE)

@@ -18,6 +18,13 @@ static void ping_command(struct client *c) {
         reply_wrong_args(c);
         return;
     }
+    if ((atomic_load_explicit(&c->flags, memory_order_relaxed) & CLIENT_PUBSUB) && c->resp == 2) {
+        /* subscribe mode (RESP2): the reply is shaped like a message, as Redis */
+        reply_array(&c->out, 2);
+        reply_bulk(&c->out, "pong", 4);
+        reply_bulk(&c->out, c->argc == 2 ? c->argv[1].ptr : "", c->argc == 2 ? c->argv[1].len : 0);
+        return;
+    }
     if (c->argc == 2) reply_bulk(&c->out, c->argv[1].ptr, c->argv[1].len);
     else reply_status(&c->out, "PONG");
 }
@@ -180,7 +187,7 @@ static void reset_command(struct client *c) {
 }
 
 struct command connection_commands[] = {
-    {.name = "ping", .proc = ping_command, .arity = -1, .flags = CMD_FAST | CMD_STALE | CMD_LOADING, .acl = ACL_CONNECTION,
+    {.name = "ping", .proc = ping_command, .arity = -1, .flags = CMD_FAST, .acl = ACL_CONNECTION,
      .summary = "Returns the server's liveliness response.", .since = "1.0.0", .group = "connection", .complexity = "O(1)"},
     {.name = "echo", .proc = echo_command, .arity = 2, .flags = CMD_FAST | CMD_STALE | CMD_LOADING, .acl = ACL_CONNECTION,
      .summary = "Returns the given string.", .since = "1.0.0", .group = "connection", .complexity = "O(1)"},

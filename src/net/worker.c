@@ -39,13 +39,13 @@ void worker_want_write(struct client *c, int on) {
 }
 
 struct socket_handoff {
-    int fd, is_unix;
+    int fd, kind; /* CONN_* bits */
 };
 
 /* Owner thread: adopt a socket the acceptor handed over. */
 static void worker_adopt(void *arg) {
     struct socket_handoff *h = arg;
-    struct client *c = conn_create(self, h->fd, h->is_unix);
+    struct client *c = conn_create(self, h->fd, h->kind);
     wfree(h);
     atomic_fetch_sub(&pending_sockets, 1);
     if (!c) return;
@@ -53,11 +53,11 @@ static void worker_adopt(void *arg) {
     if (epoll_ctl(self->epfd, EPOLL_CTL_ADD, c->fd, &ev) != 0) conn_close(c);
 }
 
-void worker_assign_socket(int fd, int is_unix) {
+void worker_assign_socket(int fd, int kind) {
     unsigned i = atomic_fetch_add_explicit(&next_worker, 1, memory_order_relaxed) % (unsigned)nworkers;
     struct socket_handoff *h = wmalloc(sizeof(*h));
     h->fd = fd;
-    h->is_unix = is_unix;
+    h->kind = kind;
     atomic_fetch_add(&pending_sockets, 1);
     mailbox_post(&workers[i].mb, worker_adopt, h);
 }
@@ -83,6 +83,18 @@ static void worker_cron(struct worker *w) {
     conn_retry_paused(w);
 }
 
+#define MAX_BATCH_HOOKS 4
+static worker_batch_hook_fn batch_hooks[MAX_BATCH_HOOKS];
+static int nbatch_hooks;
+
+void worker_add_batch_hook(worker_batch_hook_fn fn) {
+    if (nbatch_hooks < MAX_BATCH_HOOKS) batch_hooks[nbatch_hooks++] = fn;
+}
+
+static void worker_run_batch_hooks(void) {
+    for (int i = 0; i < nbatch_hooks; i++) batch_hooks[i]();
+}
+
 static void *worker_main(void *arg) {
     struct worker *w = arg;
     self = w;
@@ -98,22 +110,29 @@ static void *worker_main(void *arg) {
             log_warning("epoll_wait: %s", strerror(errno));
             break;
         }
+        /* Mail may close clients (CLIENT KILL, ACL DELUSER…): run it only after this
+         * batch's client events, which still point at those clients. Client events
+         * themselves never free another client directly (they post mail instead). */
+        int mail = 0;
         for (int i = 0; i < n; i++) {
             struct client *c = events[i].data.ptr;
             if (!c) {
-                mailbox_drain(&w->mb);
+                mail = 1;
                 continue;
             }
             conn_handle_event(c, events[i].events);
         }
+        if (mail) mailbox_drain(&w->mb);
         long long now = clock_mono_us();
         if (now - w->last_cron_us >= 100000) {
             w->last_cron_us = now;
             worker_cron(w);
         }
+        worker_run_batch_hooks();
     }
     /* shutting down: give pending replies one chance to leave, then close everything */
     mailbox_drain(&w->mb);
+    worker_run_batch_hooks();
     while (w->clients) {
         /* conn_flush closes the client itself on a write error or a pending close */
         struct client *c = w->clients;

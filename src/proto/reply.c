@@ -72,6 +72,11 @@ void reply_status_len(struct reply *r, const char *s, size_t len) {
 void reply_status(struct reply *r, const char *s) { reply_status_len(r, s, strlen(s)); }
 void reply_ok(struct reply *r) { reply_raw(r, "+OK\r\n", 5); }
 
+void reply_help(struct reply *r, const char *const *lines, int n) {
+    reply_array(r, n);
+    for (int i = 0; i < n; i++) reply_status(r, lines[i]);
+}
+
 void reply_error(struct reply *r, const char *msg) {
     char buf[1024];
     size_t n = strlen(msg);
@@ -86,6 +91,10 @@ void reply_error(struct reply *r, const char *msg) {
     buf[n + 2] = '\n';
     reply_raw(r, buf, n + 3);
     r->errors++;
+    size_t cl = 0;
+    while (cl < n && cl < sizeof(r->error_code) - 1 && buf[cl + 1] != ' ') cl++;
+    memcpy(r->error_code, buf + 1, cl);
+    r->error_code[cl] = '\0';
 }
 
 void reply_errorf(struct reply *r, const char *fmt, ...) {
