@@ -13,6 +13,8 @@
 struct worker;
 struct db;
 struct command;
+struct limits_addr;
+struct conn_transport;
 
 struct arg {
     char *ptr; /* not NUL-terminated; points into the query buffer during the command */
@@ -67,6 +69,15 @@ struct client {
     struct client *pnext;                /* worker's paused list */
     void *ext[4];                        /* per-feature state (multi, pubsub, blocking), owned by those modules */
     int epoll_out;                       /* EPOLLOUT registered */
+    /* network limits (net/limits.c); owner thread */
+    struct limits_addr *limits_addr;     /* per-address record (TCP clients), else NULL */
+    long long req_start_ms;              /* when the incomplete request in qbuf began (0: none) */
+    long long obuf_soft_since_ms;        /* output over the soft limit since (0: not over) */
+    const void *rate_user_key;           /* user whose rate bucket rate_user_rec is */
+    void *rate_user_rec;
+    /* transport (net/transport.h): plain socket or TLS */
+    const struct conn_transport *tr;
+    void *tls;                           /* transport state (SSL *), owned by the transport */
 };
 
 /* Accessors commands use. */

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "db/db.h"
 #include "db/lockset.h"
+#include "net/limits.h"
 #include "net/listen.h"
 #include "net/registry.h"
 #include "net/worker.h"
@@ -147,7 +148,9 @@ static int server_setup_acl(void) {
 }
 
 static void server_cron(void) {
-    atomic_fetch_add(&cron_loops, 1);
+    long long loops = atomic_fetch_add(&cron_loops, 1);
+    int hz0 = server_config.hz;
+    if (loops % (hz0 > 0 ? hz0 : 10) == 0) limits_sweep(); /* about once a second */
     db_update_lru_clock();
     /* Redis spends up to 25% of a cron period on active expiry; effort raises it */
     int hz = server_config.hz;
@@ -199,6 +202,7 @@ int server_main(int argc, char **argv) {
     lockset_thread_init();
     command_table_init(STATS_MAX_THREADS < threads + 2 ? STATS_MAX_THREADS : threads + 2);
     if (server_setup_acl() != 0) return 1;
+    limits_init();
     if (listen_open_all() != 0) return 1;
     server_write_pidfile();
 
@@ -264,6 +268,7 @@ int server_main(int argc, char **argv) {
     audit_close();
     db_free_all();
     acl_shutdown();
+    limits_shutdown();
     lockset_thread_free();
     return 0;
 }

@@ -8,6 +8,7 @@
 #include "config.h"
 #include "db/db.h"
 #include "db/lockset.h"
+#include "net/limits.h"
 #include "net/worker.h"
 #include "stats.h"
 #include "util/clock.h"
@@ -241,6 +242,12 @@ void dispatch_command(struct client *c) {
         goto done;
     }
     if (!(cmd->flags & CMD_NO_AUTH) && dispatch_acl_denied(c, cmd)) {
+        dispatch_reject(c, cmd);
+        goto done;
+    }
+    if (!limits_command_allowed(c)) {
+        reply_error(&c->out, "RATELIMIT too many commands, slow down");
+        STAT_INC(rate_limited_cmds);
         dispatch_reject(c, cmd);
         goto done;
     }

@@ -5,6 +5,7 @@
 #include "cmd/dispatch.h"
 #include "config.h"
 #include "db/db.h"
+#include "net/limits.h"
 #include "net/registry.h"
 #include "net/worker.h"
 #include "stats.h"
@@ -48,10 +49,11 @@ static void conn_format_addr(const struct sockaddr_storage *ss, char *out, size_
     snprintf(out, size, "%s:%d", ip, port);
 }
 
-struct client *conn_create(struct worker *w, int fd, int is_unix) {
+struct client *conn_create(struct worker *w, int fd, int is_unix, struct limits_addr *rec) {
     struct client *c = wcalloc(1, sizeof(*c));
     c->id = registry_next_id();
     c->fd = fd;
+    c->limits_addr = rec;
     c->worker = w;
     c->resp = 2;
     reply_init(&c->out);
@@ -111,6 +113,7 @@ void conn_close(struct client *c) {
         if (*pp) *pp = c->pnext;
     }
     close(c->fd); /* also removes it from epoll */
+    limits_addr_release(c->limits_addr);
     reply_free(&c->out);
     resp_parser_free(&c->parser);
     wfree(c->qbuf);
@@ -212,8 +215,14 @@ static void conn_process(struct client *c, char *buf, size_t len, int in_qbuf) {
         dispatch_command(c);
         off += c->parser.pos;
         resp_parser_reset(&c->parser);
+        /* a pipeline of big replies stops as soon as the client is over its limit */
+        if (c->out.pending && conn_check_output_limits(c)) break;
     }
     size_t rem = len - off;
+    /* client-request-timeout: the clock starts when an incomplete request is left over;
+     * it restarts when a request completed in this batch (the leftover is a new one) */
+    if (rem == 0) c->req_start_ms = 0;
+    else if (off > 0 || c->req_start_ms == 0) c->req_start_ms = clock_ms();
     if (in_qbuf) {
         if (rem == 0) {
             wfree(c->qbuf);
@@ -274,7 +283,12 @@ static void conn_read(struct client *c) {
     if ((long long)c->qlen > limit || (long long)c->parser.need_total > limit) {
         log_warning("Closing client that reached max query buffer length: id=%llu addr=%s (qbuf=%zu)", c->id,
                     c->addr, c->qlen);
+        STAT_INC(qbuf_limit_disconnections);
         conn_close(c);
+        return;
+    }
+    if (atomic_load_explicit(&c->flags, memory_order_relaxed) & CLIENT_CLOSE_ASAP) {
+        conn_close(c); /* output limits, CLIENT KILL: the backlog is not sent */
         return;
     }
     conn_flush(c);

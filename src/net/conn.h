@@ -8,8 +8,11 @@
 
 struct client;
 struct worker;
+struct limits_addr;
 
-struct client *conn_create(struct worker *w, int fd, int is_unix); /* NULL if refused (closed) */
+/* Adopt an accepted socket; `rec` (limits.h, may be NULL) is released when the client
+ * closes. Returns NULL if refused (closed). */
+struct client *conn_create(struct worker *w, int fd, int is_unix, struct limits_addr *rec);
 void conn_handle_event(struct client *c, uint32_t events);
 /* Write as much pending output as the socket takes; returns -1 if the client was closed. */
 int conn_flush(struct client *c);

@@ -2,6 +2,7 @@
  * socket, so a connection flood costs one accept+write+close per excess connection. */
 #include "net/listen.h"
 #include "config.h"
+#include "net/limits.h"
 #include "net/registry.h"
 #include "net/worker.h"
 #include "stats.h"
@@ -162,7 +163,9 @@ int listen_is_tag(unsigned tag) { return tag >= LISTEN_TAG_BASE && tag < LISTEN_
 void listen_accept(unsigned tag) {
     int i = (int)(tag - LISTEN_TAG_BASE);
     for (int burst = 0; burst < 1000; burst++) {
-        int fd = accept4(listeners[i].fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        struct sockaddr_storage peer;
+        socklen_t plen = sizeof(peer);
+        int fd = accept4(listeners[i].fd, (struct sockaddr *)&peer, &plen, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
             if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
                 log_warning("Accepting client connection: %s", strerror(errno));
@@ -181,6 +184,18 @@ void listen_accept(unsigned tag) {
             STAT_INC(rejected_conns);
             continue;
         }
-        worker_assign_socket(fd, listeners[i].is_unix);
+        /* per-address cap and connection rate (after maxclients: a full server answers
+         * everyone the same way) */
+        struct limits_addr *rec = NULL;
+        const char *why = NULL;
+        if (!listeners[i].is_unix && limits_addr_admit(&peer, &rec, &why) != 0) {
+            ssize_t w = write(fd, why, strlen(why));
+            (void)w;
+            close(fd);
+            STAT_INC(rejected_conns);
+            STAT_INC(rejected_conns_per_ip);
+            continue;
+        }
+        worker_assign_socket(fd, listeners[i].is_unix, rec);
     }
 }

@@ -16,7 +16,10 @@ from conftest import BIN, SLOW, free_port
 
 DEBIAN_CONF = "/etc/redis/redis.conf"
 # Options Warden has and Redis does not (CONFIG GET * lists Redis's 192 names and these).
-WARDEN_OWN = {"threads", "auth-failure-limit", "auth-failure-window", "audit-log"}
+WARDEN_OWN = {"threads", "auth-failure-limit", "auth-failure-window", "audit-log",
+              # network hardening (docs/security.md)
+              "maxclients-per-ip", "connection-rate-per-ip", "rate-limit-per-ip", "rate-limit-per-user",
+              "client-request-timeout", "tls-handshake-timeout", "tls-auth-clients-user"}
 
 
 def run_warden(args, stdin=None):
