@@ -10,6 +10,7 @@
 #include "config.h"
 #include "db/blocking.h"
 #include "db/db.h"
+#include "db/evict.h"
 #include "db/lockset.h"
 #include "net/limits.h"
 #include "net/worker.h"
@@ -274,6 +275,13 @@ void dispatch_command(struct client *c) {
     if (!limits_command_allowed(c)) {
         reply_error(&c->out, "RATELIMIT too many commands, slow down");
         STAT_INC(rate_limited_cmds);
+        dispatch_reject(c, cmd);
+        goto done;
+    }
+    /* maxmemory: make room (evicting shard by shard, no lock held here) or refuse */
+    if ((cmd->flags & CMD_DENYOOM) && evict_make_room() != EVICT_OK) {
+        reply_error(&c->out, "OOM command not allowed when used memory > 'maxmemory'.");
+        STAT_INC(oom_rejected_cmds);
         dispatch_reject(c, cmd);
         goto done;
     }

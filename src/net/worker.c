@@ -4,6 +4,7 @@
 #include "client.h"
 #include "cmd/table.h"
 #include "config.h"
+#include "db/evict.h"
 #include "net/conn.h"
 #include "net/limits.h"
 #include "stats.h"
@@ -137,6 +138,7 @@ static void *worker_main(void *arg) {
         if (conn_flush(c) == 0) conn_close(c);
     }
     lockset_thread_free();
+    evict_thread_free();
     return NULL;
 }
 
