@@ -77,7 +77,8 @@ struct client {
     void *rate_user_rec;
     /* transport (net/transport.h): plain socket or TLS */
     const struct conn_transport *tr;
-    void *tls;                           /* transport state (SSL *), owned by the transport */
+    void *tls;                           /* transport state, owned by the transport */
+    int transport_ready;                 /* handshake done (transports without one: unused) */
 };
 
 /* Accessors commands use. */

@@ -77,17 +77,6 @@ static int cluster_enabled_check(const struct config_option *o, long long v, cha
     return 0;
 }
 
-/* Removed when net/tls.c lands (same branch). */
-static int tls_port_check(const struct config_option *o, long long v, char *err, size_t errlen) {
-    (void)o;
-    if (v) {
-        snprintf(err, errlen, "TLS is not available in this Warden build yet; refusing rather than listening "
-                              "without encryption");
-        return -1;
-    }
-    return 0;
-}
-
 static int syslog_check(const struct config_option *o, long long v, char *err, size_t errlen) {
     (void)o;
     if (v) {
@@ -431,7 +420,7 @@ const struct config_option config_options[] = {
     INT_("cluster-announce-tls-port", NULL, 0, NULL, "0", 0, 65535),
     INT_("cluster-announce-bus-port", NULL, 0, NULL, "0", 0, 65535),
     /* ---- TLS (net/tls.c; its CONFIG SET hooks reload the certificates) ---- */
-    INT_("tls-port", NULL, 0, F(tls_port), "0", 0, 65535, .check = tls_port_check),
+    INT_("tls-port", NULL, CFG_NEEDS_HOOK, F(tls_port), "0", 0, 65535),
     INT_("tls-handshake-timeout", NULL, 0, F(tls_handshake_timeout), "10", 1, 3600),
     ENUM_("tls-auth-clients-user", NULL, 0, F(tls_auth_clients_user), "off", tls_auth_user_enum),
     STR_("tls-cert-file", NULL, ENULL, NULL, ""),

@@ -15,6 +15,7 @@
 #include "db/lockset.h"
 #include "net/limits.h"
 #include "net/listen.h"
+#include "net/tls.h"
 #include "net/registry.h"
 #include "net/worker.h"
 #include "stats.h"
@@ -201,6 +202,7 @@ int server_main(int argc, char **argv) {
     sigaddset(&mask, SIGINT);
     sigaddset(&mask, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &mask, NULL);
+    tls_early_init(); /* before anything makes OpenSSL allocate */
     hash_seed_init();
     config_init();
     config_load_from_args(argc, argv);
@@ -237,6 +239,7 @@ int server_main(int argc, char **argv) {
     if (server_setup_acl() != 0) return 1;
     client_cmd_set_unblock_handler(blocking_unblock_id); /* CLIENT UNBLOCK */
     limits_init();
+    if (tls_init() != 0) return 1;
     if (listen_open_all() != 0) return 1;
     server_write_pidfile();
 
@@ -254,7 +257,8 @@ int server_main(int argc, char **argv) {
     epoll_ctl(epfd, EPOLL_CTL_ADD, sfd, &ev);
     ev.data.u32 = TAG_SHUTDOWN;
     epoll_ctl(epfd, EPOLL_CTL_ADD, shutdown_efd, &ev);
-    log_notice("Ready to accept connections tcp (port %d)", server_config.port);
+    if (server_config.tls_port) log_notice("Ready to accept connections tls (port %d)", (int)server_config.tls_port);
+    if (server_config.port) log_notice("Ready to accept connections tcp (port %d)", (int)server_config.port);
     server_notify_supervisor();
 
     long long last_cron = 0;
@@ -304,6 +308,7 @@ int server_main(int argc, char **argv) {
     db_free_all();
     acl_shutdown();
     limits_shutdown();
+    tls_shutdown();
     lockset_thread_free();
     slowlog_free_all();
     return 0;

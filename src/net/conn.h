@@ -10,9 +10,12 @@ struct client;
 struct worker;
 struct limits_addr;
 
-/* Adopt an accepted socket; `rec` (limits.h, may be NULL) is released when the client
- * closes. Returns NULL if refused (closed). */
-struct client *conn_create(struct worker *w, int fd, int is_unix, struct limits_addr *rec);
+/* Kinds of accepted sockets (bits). */
+#define CONN_UNIX 1
+#define CONN_TLS 2
+/* Adopt an accepted socket of `kind` (CONN_* bits); `rec` (limits.h, may be NULL) is
+ * released when the client closes. Returns NULL if refused (the socket is closed). */
+struct client *conn_create(struct worker *w, int fd, int kind, struct limits_addr *rec);
 void conn_handle_event(struct client *c, uint32_t events);
 /* Write as much pending output as the socket takes; returns -1 if the client was closed. */
 int conn_flush(struct client *c);

@@ -2,6 +2,7 @@
  * socket, so a connection flood costs one accept+write+close per excess connection. */
 #include "net/listen.h"
 #include "config.h"
+#include "net/conn.h"
 #include "net/limits.h"
 #include "net/registry.h"
 #include "net/worker.h"
@@ -20,16 +21,26 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#define LISTEN_MAX (CONFIG_MAX_BIND + 1)
+#define LISTEN_MAX (2 * CONFIG_MAX_BIND + 1) /* plain and TLS per address, the unix socket */
 #define LISTEN_TAG_BASE 0x4c000000u
 
 static struct {
     int fd;
-    int is_unix;
+    int kind; /* CONN_UNIX / CONN_TLS bits (conn.h) */
 } listeners[LISTEN_MAX];
 static int nlisteners;
 
-static int listen_tcp(const char *addr, int port, int optional) {
+/* 1 for 127.0.0.0/8 and ::1 (and their IPv4-mapped forms). */
+static int listen_is_loopback(const struct sockaddr *sa) {
+    if (sa->sa_family == AF_INET) return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
+    if (sa->sa_family == AF_INET6) {
+        const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+        return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
+    }
+    return 1;
+}
+
+static int listen_tcp(const char *addr, int port, int optional, int kind) {
     const char *host = addr;
     if (!strcmp(addr, "*")) host = "0.0.0.0";
     else if (!strcmp(addr, "::*")) host = "::";
@@ -64,9 +75,13 @@ static int listen_tcp(const char *addr, int port, int optional) {
         log_warning("Warning: Could not create server TCP listening socket %s:%d: bind: %s", addr, port, strerror(e));
         return -1;
     }
+    if (!(kind & CONN_TLS) && !listen_is_loopback(res->ai_addr))
+        log_warning("WARNING: listening on %s:%d without TLS: commands and passwords cross the network in clear "
+                    "text. Set tls-port (and port 0 for TLS only) or bind to a loopback address.",
+                    addr, port);
     freeaddrinfo(res);
     listeners[nlisteners].fd = fd;
-    listeners[nlisteners].is_unix = 0;
+    listeners[nlisteners].kind = kind;
     nlisteners++;
     return 0;
 }
@@ -88,19 +103,20 @@ static int listen_unix(const char *path, int perm) {
     }
     if (perm) chmod(path, (mode_t)perm);
     listeners[nlisteners].fd = fd;
-    listeners[nlisteners].is_unix = 1;
+    listeners[nlisteners].kind = CONN_UNIX;
     nlisteners++;
     return 0;
 }
 
 int listen_open_all(void) {
-    int port = server_config.port;
-    if (port != 0) {
+    int ports[2] = {server_config.port, server_config.tls_port};
+    for (int k = 0; k < 2; k++) {
+        if (ports[k] == 0) continue;
         for (int i = 0; i < server_config.bind_count; i++) {
             const char *a = server_config.bind[i];
             int optional = a[0] == '-';
             if (optional) a++;
-            if (listen_tcp(a, port, optional) != 0) return -1;
+            if (listen_tcp(a, ports[k], optional, k ? CONN_TLS : 0) != 0) return -1;
         }
     }
     if (server_config.unixsocket && server_config.unixsocket[0]) {
@@ -171,7 +187,8 @@ void listen_accept(unsigned tag) {
                 log_warning("Accepting client connection: %s", strerror(errno));
             return;
         }
-        if (!listeners[i].is_unix && listen_protected_refuse(fd)) {
+        int is_unix = listeners[i].kind & CONN_UNIX;
+        if (!is_unix && listen_protected_refuse(fd)) {
             close(fd);
             STAT_INC(rejected_conns);
             continue;
@@ -188,7 +205,7 @@ void listen_accept(unsigned tag) {
          * everyone the same way) */
         struct limits_addr *rec = NULL;
         const char *why = NULL;
-        if (!listeners[i].is_unix && limits_addr_admit(&peer, &rec, &why) != 0) {
+        if (!is_unix && limits_addr_admit(&peer, &rec, &why) != 0) {
             ssize_t w = write(fd, why, strlen(why));
             (void)w;
             close(fd);
@@ -196,6 +213,6 @@ void listen_accept(unsigned tag) {
             STAT_INC(rejected_conns_per_ip);
             continue;
         }
-        worker_assign_socket(fd, listeners[i].is_unix, rec);
+        worker_assign_socket(fd, listeners[i].kind, rec);
     }
 }

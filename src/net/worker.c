@@ -7,6 +7,7 @@
 #include "db/evict.h"
 #include "net/conn.h"
 #include "net/limits.h"
+#include "net/transport.h"
 #include "stats.h"
 #include "util/alloc.h"
 #include "util/clock.h"
@@ -41,14 +42,14 @@ void worker_want_write(struct client *c, int on) {
 }
 
 struct socket_handoff {
-    int fd, is_unix;
+    int fd, kind;
     struct limits_addr *rec;
 };
 
 /* Owner thread: adopt a socket the acceptor handed over. */
 static void worker_adopt(void *arg) {
     struct socket_handoff *h = arg;
-    struct client *c = conn_create(self, h->fd, h->is_unix, h->rec);
+    struct client *c = conn_create(self, h->fd, h->kind, h->rec);
     wfree(h);
     atomic_fetch_sub(&pending_sockets, 1);
     if (!c) return;
@@ -56,11 +57,11 @@ static void worker_adopt(void *arg) {
     if (epoll_ctl(self->epfd, EPOLL_CTL_ADD, c->fd, &ev) != 0) conn_close(c);
 }
 
-void worker_assign_socket(int fd, int is_unix, struct limits_addr *rec) {
+void worker_assign_socket(int fd, int kind, struct limits_addr *rec) {
     unsigned i = atomic_fetch_add_explicit(&next_worker, 1, memory_order_relaxed) % (unsigned)nworkers;
     struct socket_handoff *h = wmalloc(sizeof(*h));
     h->fd = fd;
-    h->is_unix = is_unix;
+    h->kind = kind;
     h->rec = rec;
     atomic_fetch_add(&pending_sockets, 1);
     mailbox_post(&workers[i].mb, worker_adopt, h);
@@ -76,11 +77,17 @@ static void worker_cron(struct worker *w) {
     long long now_ms = clock_ms();
     long long timeout = server_config.timeout;
     long long req_timeout = server_config.client_request_timeout;
+    long long hs_timeout = server_config.tls_handshake_timeout;
     struct client *c = w->clients;
     while (c) {
         struct client *next = c->wnext;
         int fl = atomic_load(&c->flags);
         if (fl & CLIENT_CLOSE_ASAP) {
+            conn_close(c);
+        } else if (c->tr->handshake && !c->transport_ready && now_ms - c->ctime_ms > hs_timeout * 1000) {
+            log_verbose("Closing client whose TLS handshake did not finish in time: id=%llu addr=%s", c->id,
+                        c->addr);
+            STAT_INC(tls_handshake_timeouts);
             conn_close(c);
         } else if (timeout > 0 && !(fl & (CLIENT_BLOCKED | CLIENT_PUBSUB)) &&
                    now_ms - atomic_load(&c->last_interaction_ms) > timeout * 1000) {
