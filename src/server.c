@@ -6,6 +6,7 @@
 #include "acl/audit.h"
 #include "acl/auth_throttle.h"
 #include "cmd/info.h"
+#include "cmd/multi.h"
 #include "cmd/slowlog.h"
 #include "cmd/client_cmd.h"
 #include "cmd/table.h"
@@ -18,7 +19,10 @@
 #include "net/tls.h"
 #include "net/registry.h"
 #include "net/worker.h"
+#include "pubsub/pubsub.h"
 #include "stats.h"
+#include "types/set.h"
+#include "types/zset.h"
 #include "util/alloc.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -237,10 +241,14 @@ int server_main(int argc, char **argv) {
     log_notice("Warden %s (Redis %s compatible) starting, pid=%d, %d worker threads", WARDEN_VERSION,
                WARDEN_REDIS_VERSION, (int)getpid(), threads);
     db_init_all(server_config.databases);
+    set_type_init();
+    zset_type_init();
     lockset_thread_init();
     command_table_init(STATS_MAX_THREADS < threads + 2 ? STATS_MAX_THREADS : threads + 2);
     if (server_setup_acl() != 0) return 1;
     client_cmd_set_unblock_handler(blocking_unblock_id); /* CLIENT UNBLOCK */
+    multi_init();
+    pubsub_init();
     limits_init();
     if (tls_init() != 0) return 1;
     if (listen_open_all() != 0) return 1;

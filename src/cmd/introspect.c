@@ -281,7 +281,7 @@ static int getkeys_resolve(struct client *c, const struct command **out_cmd, int
         reply_error(&c->out, "ERR Invalid command specified");
         return -1;
     }
-    if (!command_has_keys(cmd)) {
+    if (!command_has_keys(cmd) || (cmd->flags & CMD_NOT_KEY)) { /* channels are not keys */
         reply_error(&c->out, "ERR The command has no key arguments");
         return -1;
     }
@@ -361,9 +361,7 @@ static void command_help_command(struct client *c) {
         "HELP",
         "    Print this help.",
     };
-    int n = (int)(sizeof(lines) / sizeof(lines[0]));
-    reply_array(&c->out, n);
-    for (int i = 0; i < n; i++) reply_status(&c->out, lines[i]);
+    reply_help(&c->out, lines, (int)(sizeof(lines) / sizeof(lines[0])));
 }
 
 #define INTRO_FLAGS (CMD_LOADING | CMD_STALE)

@@ -90,10 +90,11 @@ def test_auth_and_noperm(server, admin):
     need(admin, "publish")
     admin.execute_command("ACL", "SETUSER", "carol", "on", ">pw", "~a*", "&ch", "+get", "+set", "+publish")
     c = as_user(server, "carol", "pw")
-    assert err(c.get, "b") == "NOPERM this user has no permissions to access one of the keys used as arguments"
-    assert err(c.delete, "a") == "NOPERM this user has no permissions to run the 'del' command"
+    # redis-py drops the NOPERM code from the message (it raises NoPermissionError)
+    assert err(c.get, "b") == "this user has no permissions to access one of the keys used as arguments"
+    assert err(c.delete, "a") == "this user has no permissions to run the 'del' command"
     assert err(c.publish, "x", "y") == (
-        "NOPERM this user has no permissions to access one of the channels used as arguments")
+        "this user has no permissions to access one of the channels used as arguments")
     assert c.set("a1", "v") is True
     assert c.get("a1") == b"v"
     assert c.publish("ch", "m") == 0 or True
