@@ -187,10 +187,7 @@ static void server_notify_supervisor(void) {
 static void server_cron(void) {
     long long loops = atomic_fetch_add(&cron_loops, 1);
     int hz0 = server_config.hz;
-    if (loops % (hz0 > 0 ? hz0 : 10) == 0) { /* about once a second */
-        limits_sweep();
-        limits_reload_obuf(); /* also catches a CONFIG SET rolled back after its hook ran */
-    }
+    if (loops % (hz0 > 0 ? hz0 : 10) == 0) limits_sweep(); /* about once a second */
     db_update_lru_clock();
     /* Redis spends up to 25% of a cron period on active expiry; effort raises it */
     int hz = server_config.hz;
@@ -249,7 +246,6 @@ int server_main(int argc, char **argv) {
     client_cmd_set_unblock_handler(blocking_unblock_id); /* CLIENT UNBLOCK */
     multi_init();
     pubsub_init();
-    limits_init();
     if (tls_init() != 0) return 1;
     if (listen_open_all() != 0) return 1;
     server_write_pidfile();

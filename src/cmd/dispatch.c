@@ -238,20 +238,15 @@ static void dispatch_reject(struct client *c, const struct command *cmd) {
 }
 
 /* maxmemory before a command, as Redis: write commands that may grow memory
- * (CMD_DENYOOM) need room, and so does anything queued in MULTI (a queue grows
- * without bound) except the transaction's own commands; EXEC makes room for the
- * writes it queued (each was checked when queued, so it is not refused). */
+ * (CMD_DENYOOM) need room, EXEC when it queued such commands, and anything else sent
+ * inside MULTI (a queue grows without bound) except EXEC, DISCARD, QUIT and RESET. */
 static int dispatch_oom_check(struct client *c, const struct command *cmd, int fl) {
     if (atomic_load_explicit(&server_config.maxmemory, memory_order_relaxed) <= 0) return EVICT_OK;
     const char *n = cmd->parent ? NULL : cmd->name;
-    if (n && !strcmp(n, "exec")) {
-        if (multi_queued_flags(c) & CMD_DENYOOM) evict_make_room();
-        return EVICT_OK;
-    }
-    int needs = (cmd->flags & CMD_DENYOOM) != 0;
+    int exec = n && !strcmp(n, "exec");
+    int needs = (cmd->flags & CMD_DENYOOM) || (exec && (multi_queued_flags(c) & CMD_DENYOOM));
     if (!needs && (fl & CLIENT_IN_MULTI))
-        needs = !n || (strcmp(n, "discard") && strcmp(n, "multi") && strcmp(n, "watch") && strcmp(n, "quit") &&
-                       strcmp(n, "reset"));
+        needs = !n || (!exec && strcmp(n, "discard") && strcmp(n, "quit") && strcmp(n, "reset"));
     return needs ? evict_make_room() : EVICT_OK;
 }
 
@@ -309,7 +304,13 @@ void dispatch_command(struct client *c) {
     }
     /* maxmemory: make room (evicting shard by shard, no lock held here) or refuse */
     if (dispatch_oom_check(c, cmd, fl) != EVICT_OK) {
-        reply_error(&c->out, "OOM command not allowed when used memory > 'maxmemory'.");
+        if ((fl & CLIENT_IN_MULTI) && !cmd->parent && !strcmp(cmd->name, "exec")) {
+            reply_error(&c->out, "EXECABORT Transaction discarded because of: OOM command not allowed when used "
+                                 "memory > 'maxmemory'.");
+            multi_discard(c);
+        } else {
+            reply_error(&c->out, "OOM command not allowed when used memory > 'maxmemory'.");
+        }
         STAT_INC(oom_rejected_cmds);
         dispatch_reject(c, cmd);
         goto done;

@@ -61,11 +61,6 @@ struct limits_user {
 static pthread_mutex_t users_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct limits_user *users;
 
-/* Cached client-output-buffer-limit values (the config struct may only be read under
- * config_lock; this is read on every command). */
-static _Atomic long long obuf_hard[CONFIG_CLIENT_CLASSES], obuf_soft[CONFIG_CLIENT_CLASSES],
-    obuf_secs[CONFIG_CLIENT_CLASSES];
-
 /* ---- token buckets ---- */
 
 /* Take one token from a bucket of `rate` per second holding at most `burst`; returns 1
@@ -282,41 +277,22 @@ int limits_command_allowed(struct client *c) {
 
 /* ---- output buffer limits ---- */
 
-void limits_reload_obuf(void) {
-    pthread_rwlock_rdlock(&config_lock);
-    for (int i = 0; i < CONFIG_CLIENT_CLASSES; i++) {
-        atomic_store(&obuf_hard[i], server_config.client_obuf_limits[i].hard_bytes);
-        atomic_store(&obuf_soft[i], server_config.client_obuf_limits[i].soft_bytes);
-        atomic_store(&obuf_secs[i], server_config.client_obuf_limits[i].soft_seconds);
-    }
-    pthread_rwlock_unlock(&config_lock);
-}
-
-static int limits_obuf_hook(const char *name, char *err, size_t errlen) {
-    (void)name; (void)err; (void)errlen;
-    limits_reload_obuf();
-    return 0;
-}
-
-void limits_init(void) {
-    limits_reload_obuf();
-    config_register_hook("client-output-buffer-limit", limits_obuf_hook);
-}
-
 static const char *const obuf_class_label[CONFIG_CLIENT_CLASSES] = {"normal", "replica", "pubsub"};
 
 int conn_check_output_limits(struct client *c) {
     int fl = atomic_load_explicit(&c->flags, memory_order_relaxed);
     if (fl & CLIENT_CLOSE_ASAP) return 1;
     int cls = (fl & CLIENT_PUBSUB) ? CONFIG_CLIENT_PUBSUB : CONFIG_CLIENT_NORMAL;
-    long long hard = atomic_load_explicit(&obuf_hard[cls], memory_order_relaxed);
-    long long soft = atomic_load_explicit(&obuf_soft[cls], memory_order_relaxed);
+    /* config_special.c stores these with atomic stores; relaxed loads see whole values */
+    const struct config_obuf_limit *l = &server_config.client_obuf_limits[cls];
+    long long hard = __atomic_load_n(&l->hard_bytes, __ATOMIC_RELAXED);
+    long long soft = __atomic_load_n(&l->soft_bytes, __ATOMIC_RELAXED);
     long long used = (long long)c->out.pending;
     int over_hard = hard > 0 && used >= hard;
     int over_soft = 0;
     if (soft > 0 && used >= soft) {
         long long now = clock_ms();
-        long long secs = atomic_load_explicit(&obuf_secs[cls], memory_order_relaxed);
+        long long secs = __atomic_load_n(&l->soft_seconds, __ATOMIC_RELAXED);
         if (c->obuf_soft_since_ms == 0) c->obuf_soft_since_ms = now;
         /* Redis closes once the soft limit was exceeded for more than soft-seconds */
         else if ((now - c->obuf_soft_since_ms) / 1000 > secs) over_soft = 1;

@@ -47,9 +47,4 @@ int limits_command_allowed(struct client *c);
  * counted), the caller must stop writing to it, and the worker closes it at the end of
  * the current event or at its next cron tick (≤ 100 ms), without sending the backlog. */
 int conn_check_output_limits(struct client *c);
-/* Reload the cached client-output-buffer-limit values from the configuration
- * (start-up and CONFIG SET). */
-void limits_reload_obuf(void);
-/* Register CONFIG SET hooks; main thread, before workers start. */
-void limits_init(void);
 #endif

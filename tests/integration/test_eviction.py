@@ -223,3 +223,63 @@ def test_eviction_config_validation(m):
     m.config_set("lfu-decay-time", "0")
     assert m.config_get("lfu-decay-time") == {"lfu-decay-time": "0"}
     m.config_set("lfu-decay-time", "1")
+
+
+def test_evicted_keyspace_event(m):
+    m.config_set("notify-keyspace-events", "Ee")
+    sub = m.pubsub()
+    try:
+        sub.subscribe("__keyevent@0__:evicted")
+        assert sub.get_message(timeout=5 * SLOW)["type"] == "subscribe"
+        m.config_set("maxmemory-policy", "allkeys-random")
+        fill(m, "k", 300)
+        ev0 = stat(m, "evicted_keys")
+        limit_here(m, 0)
+        fill(m, "more", 100)
+        evicted = stat(m, "evicted_keys") - ev0
+        assert evicted > 0
+        got = []
+        deadline = time.time() + 5 * SLOW
+        while len(got) < evicted and time.time() < deadline:
+            msg = sub.get_message(timeout=0.5)
+            if msg and msg["type"] == "message":
+                got.append(msg["data"])
+        assert len(got) == evicted
+        assert all(k.startswith((b"k:", b"more:")) for k in got)
+        assert not any(m.exists(k) for k in got)
+    finally:
+        sub.close()
+        m.config_set("notify-keyspace-events", "")
+
+
+def test_oom_inside_multi_as_redis(server, m):
+    """Replies checked against redis-server 7.0.15: inside MULTI everything but EXEC,
+    DISCARD, QUIT and RESET is refused when over the limit, and EXEC of queued writes
+    is aborted and the transaction discarded."""
+    from respwire import RawConn
+    m.config_set("maxmemory-policy", "noeviction")
+    m.set("x", "1")
+    oom = "OOM command not allowed when used memory > 'maxmemory'."
+    with RawConn(server.port) as c:
+        assert c.call("MULTI") == "OK"
+        m.config_set("maxmemory", "1")
+        for args in (("GET", "x"), ("SET", "a", "b"), ("WATCH", "x"), ("MULTI",), ("PING",)):
+            assert str(c.call(*args)) == oom, args
+        assert str(c.call("EXEC")) == "EXECABORT Transaction discarded because of previous errors."
+        m.config_set("maxmemory", "0")
+        assert c.call("MULTI") == "OK"
+        assert c.call("SET", "q", "1") == "QUEUED"
+        assert c.call("GET", "q") == "QUEUED"
+        m.config_set("maxmemory", "1")
+        assert str(c.call("EXEC")) == "EXECABORT Transaction discarded because of: " + oom
+        assert str(c.call("EXEC")) == "ERR EXEC without MULTI"  # discarded
+        # a read-only transaction still runs
+        m.config_set("maxmemory", "0")
+        assert c.call("MULTI") == "OK"
+        assert c.call("GET", "x") == "QUEUED"
+        m.config_set("maxmemory", "1")
+        assert c.call("EXEC") == [b"1"]
+        assert c.call("MULTI") == "OK"
+        assert c.call("DISCARD") == "OK"
+    m.config_set("maxmemory", "0")
+    assert m.get("q") is None
