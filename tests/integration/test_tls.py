@@ -166,7 +166,7 @@ def test_client_certificate_required(tls_server, certs):
     assert tls_ping(s.tls_port, context(certs)) == b"+PONG\r\n"
     assert handshake_fails(s.tls_port, context(certs, client=None))
     assert handshake_fails(s.tls_port, context(certs, client="mallory"))
-    assert info_stat(s, "tls_handshake_failures") >= 2
+    assert wait_for(lambda: info_stat(s, "tls_handshake_failures") >= 2, 3)
 
 
 def test_client_certificate_optional(tls_server, certs):
@@ -263,7 +263,7 @@ def test_plaintext_on_tls_port_refused(tls_server, certs):
             pass
         assert b"PONG" not in data
     assert tls_ping(s.tls_port, context(certs)) == b"+PONG\r\n"
-    assert info_stat(s, "tls_handshake_failures") >= 1
+    assert wait_for(lambda: info_stat(s, "tls_handshake_failures") >= 1, 3)
 
 
 def test_handshake_deadline(tls_server, certs):
@@ -280,7 +280,7 @@ def test_handshake_deadline(tls_server, certs):
             pass
         c.close()
     assert 0.8 < time.time() - t0 < 4 * SLOW
-    assert info_stat(s, "tls_handshake_timeouts") == 2
+    assert wait_for(lambda: info_stat(s, "tls_handshake_timeouts") == 2, 3)
     # a client that completes its handshake is not affected
     with tls_connect(s.tls_port, context(certs)) as c:
         time.sleep(1.3)
