@@ -327,7 +327,7 @@ static void tls_login_by_certificate(struct client *c, SSL *ssl) {
     if (atomic_load(&server_config.tls_auth_clients_user) != 1) return;
     X509 *peer = SSL_get1_peer_certificate(ssl);
     if (!peer) return;
-    char cn[256];
+    char cn[256] = "";
     int len = -1;
     if (SSL_get_verify_result(ssl) == X509_V_OK)
         len = X509_NAME_get_text_by_NID(X509_get_subject_name(peer), NID_commonName, cn, sizeof(cn));
