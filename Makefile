@@ -4,7 +4,7 @@
 # regression input), `make tsan-test` (concurrency tests on the ThreadSanitizer build),
 # `make valgrind-test`, the integration suite, and the suite again under ASan+UBSan
 # (LeakSanitizer at every server exit). Other targets: asan, tsan, clang, unit,
-# integration, asan-integration, fuzz, dist, bench, bench-pubsub, clean. Missing Debian packages are
+# integration, asan-integration, fuzz, dist, bench, bench-pubsub, bench-tls, clean. Missing Debian packages are
 # installed by scripts/install-deps.sh when run as root (else it names them).
 CC      ?= cc
 PYTHON  ?= /usr/bin/python3
@@ -56,7 +56,7 @@ TSANF     := -O1 -g -fno-omit-frame-pointer -fsanitize=thread -DWARDEN_NO_JEMALL
 TSAN_OBJS := $(SRCS:src/%.c=build/tsan/obj/%.o)
 TSAN_TMP  := build/tsan/tmp
 
-.PHONY: all run test unit integration asan-integration bench bench-pubsub deps deps-check clean asan lint fuzz fuzz-build \
+.PHONY: all run test unit integration asan-integration bench bench-pubsub bench-tls deps deps-check clean asan lint fuzz fuzz-build \
         fuzz-check tsan tsan-test valgrind-test dist clang print-release-flags
 all: deps-check build/warden
 
@@ -226,6 +226,10 @@ bench: all
 # Pub/Sub and MULTI/EXEC against redis-server only (bench/RESULTS-pubsub.md).
 bench-pubsub: all
 	bench/pubsub-bench.sh
+
+# GET/SET over TLS against redis-server --tls-port (bench/RESULTS-tls.md)
+bench-tls: all
+	bench/tls-bench.sh
 
 clean:
 	rm -rf build

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "db/db.h"
 #include "db/lockset.h"
+#include "server.h"
 #include "util/log.h"
 #include "util/siphash.h"
 
@@ -23,9 +24,7 @@ static inline void fuzz_env_init(void) {
     log_set_level(LOG_NOTHING);
     hash_seed_init();
     config_init();
-    db_init_all(server_config.databases);
-    lockset_thread_init();
-    command_table_init(2);
+    server_init_engine(2); /* what server_main starts, minus threads, sockets, files */
     acl_init();
 }
 #endif

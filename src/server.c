@@ -16,7 +16,9 @@
 #include "db/db.h"
 #include "db/lockset.h"
 #include "mc/mc.h"
+#include "net/limits.h"
 #include "net/listen.h"
+#include "net/tls.h"
 #include "net/registry.h"
 #include "net/worker.h"
 #include "pubsub/pubsub.h"
@@ -185,7 +187,9 @@ static void server_notify_supervisor(void) {
 }
 
 static void server_cron(void) {
-    atomic_fetch_add(&cron_loops, 1);
+    long long loops = atomic_fetch_add(&cron_loops, 1);
+    int hz0 = server_config.hz;
+    if (loops % (hz0 > 0 ? hz0 : 10) == 0) limits_sweep(); /* about once a second */
     db_update_lru_clock();
     /* Redis spends up to 25% of a cron period on active expiry; effort raises it */
     int hz = server_config.hz;
@@ -194,6 +198,18 @@ static void server_cron(void) {
     db_active_expire_cycle(budget);
     info_cron(); /* INFO's sampled rates and peaks */
     mc_cron();
+}
+
+void server_init_engine(int stat_slots) {
+    db_init_all(server_config.databases);
+    set_type_init();
+    zset_type_init();
+    lockset_thread_init();
+    command_table_init(stat_slots);
+    client_cmd_set_unblock_handler(blocking_unblock_id); /* CLIENT UNBLOCK */
+    multi_init();
+    pubsub_init();
+    mc_init();
 }
 
 int server_main(int argc, char **argv) {
@@ -205,6 +221,7 @@ int server_main(int argc, char **argv) {
     sigaddset(&mask, SIGINT);
     sigaddset(&mask, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &mask, NULL);
+    tls_early_init(); /* before anything makes OpenSSL allocate */
     hash_seed_init();
     config_init();
     config_load_from_args(argc, argv);
@@ -236,16 +253,9 @@ int server_main(int argc, char **argv) {
 
     log_notice("Warden %s (Redis %s compatible) starting, pid=%d, %d worker threads", WARDEN_VERSION,
                WARDEN_REDIS_VERSION, (int)getpid(), threads);
-    db_init_all(server_config.databases);
-    set_type_init();
-    zset_type_init();
-    lockset_thread_init();
-    command_table_init(STATS_MAX_THREADS < threads + 2 ? STATS_MAX_THREADS : threads + 2);
+    server_init_engine(STATS_MAX_THREADS < threads + 2 ? STATS_MAX_THREADS : threads + 2);
     if (server_setup_acl() != 0) return 1;
-    client_cmd_set_unblock_handler(blocking_unblock_id); /* CLIENT UNBLOCK */
-    multi_init();
-    pubsub_init();
-    mc_init();
+    if (tls_init() != 0) return 1;
     if (listen_open_all() != 0) return 1;
     server_write_pidfile();
 
@@ -263,7 +273,8 @@ int server_main(int argc, char **argv) {
     epoll_ctl(epfd, EPOLL_CTL_ADD, sfd, &ev);
     ev.data.u32 = TAG_SHUTDOWN;
     epoll_ctl(epfd, EPOLL_CTL_ADD, shutdown_efd, &ev);
-    log_notice("Ready to accept connections tcp (port %d)", server_config.port);
+    if (server_config.tls_port) log_notice("Ready to accept connections tls (port %d)", (int)server_config.tls_port);
+    if (server_config.port) log_notice("Ready to accept connections tcp (port %d)", (int)server_config.port);
     server_notify_supervisor();
 
     long long last_cron = 0;
@@ -312,6 +323,8 @@ int server_main(int argc, char **argv) {
     audit_close();
     db_free_all();
     acl_shutdown();
+    limits_shutdown();
+    tls_shutdown();
     lockset_thread_free();
     slowlog_free_all();
     return 0;

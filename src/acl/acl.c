@@ -449,6 +449,7 @@ const char *acl_user_name(const struct acl_user *u) { return u ? u->name : "defa
 struct acl_user *acl_default_user(void) { return default_user; }
 
 int acl_user_nopass_enabled(const struct acl_user *u) { return u->enabled && u->nopass; }
+int acl_user_enabled(const struct acl_user *u) { return u->enabled; }
 
 int acl_default_user_has_password(void) {
     acl_read_lock();

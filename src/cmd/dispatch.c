@@ -11,7 +11,9 @@
 #include "config.h"
 #include "db/blocking.h"
 #include "db/db.h"
+#include "db/evict.h"
 #include "db/lockset.h"
+#include "net/limits.h"
 #include "net/worker.h"
 #include "pubsub/pubsub.h"
 #include "stats.h"
@@ -248,6 +250,19 @@ static void dispatch_reject(struct client *c, const struct command *cmd) {
     }
 }
 
+/* maxmemory before a command, as Redis: write commands that may grow memory
+ * (CMD_DENYOOM) need room, EXEC when it queued such commands, and anything else sent
+ * inside MULTI (a queue grows without bound) except EXEC, DISCARD, QUIT and RESET. */
+static int dispatch_oom_check(struct client *c, const struct command *cmd, int fl) {
+    if (atomic_load_explicit(&server_config.maxmemory, memory_order_relaxed) <= 0) return EVICT_OK;
+    const char *n = cmd->parent ? NULL : cmd->name;
+    int exec = n && !strcmp(n, "exec");
+    int needs = (cmd->flags & CMD_DENYOOM) || (exec && (multi_queued_flags(c) & CMD_DENYOOM));
+    if (!needs && (fl & CLIENT_IN_MULTI))
+        needs = !n || (!exec && strcmp(n, "discard") != 0 && strcmp(n, "quit") != 0 && strcmp(n, "reset") != 0);
+    return needs ? evict_make_room() : EVICT_OK;
+}
+
 void dispatch_command(struct client *c) {
     int fl = atomic_load_explicit(&c->flags, memory_order_relaxed);
     /* CLIENT REPLY: SKIP mutes exactly the command after the one that asked */
@@ -291,6 +306,25 @@ void dispatch_command(struct client *c) {
         goto done;
     }
     if (!(cmd->flags & CMD_NO_AUTH) && dispatch_acl_denied(c, cmd)) {
+        dispatch_reject(c, cmd);
+        goto done;
+    }
+    if (!limits_command_allowed(c)) {
+        reply_error(&c->out, "RATELIMIT too many commands, slow down");
+        STAT_INC(rate_limited_cmds);
+        dispatch_reject(c, cmd);
+        goto done;
+    }
+    /* maxmemory: make room (evicting shard by shard, no lock held here) or refuse */
+    if (dispatch_oom_check(c, cmd, fl) != EVICT_OK) {
+        if ((fl & CLIENT_IN_MULTI) && !cmd->parent && !strcmp(cmd->name, "exec")) {
+            reply_error(&c->out, "EXECABORT Transaction discarded because of: OOM command not allowed when used "
+                                 "memory > 'maxmemory'.");
+            multi_discard(c);
+        } else {
+            reply_error(&c->out, "OOM command not allowed when used memory > 'maxmemory'.");
+        }
+        STAT_INC(oom_rejected_cmds);
         dispatch_reject(c, cmd);
         goto done;
     }

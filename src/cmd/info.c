@@ -273,6 +273,18 @@ static void info_stats(struct textbuf *b) {
                    STATS_SUM(evicted_keys), STATS_SUM(hits), STATS_SUM(misses), pubsub_name_count(PUBSUB_CHANNEL),
                    pubsub_name_count(PUBSUB_PATTERN), pubsub_name_count(PUBSUB_SHARD),
                    STATS_SUM(unexpected_error_replies), STATS_SUM(error_replies));
+    /* Redis 7.2's buffer-limit counters, then Warden's own network-limit counters
+     * (docs/security.md) */
+    textbuf_printf(b,
+                   "client_query_buffer_limit_disconnections:%lld\r\n"
+                   "client_output_buffer_limit_disconnections:%lld\r\n"
+                   "rejected_connections_per_ip:%lld\r\nrate_limited_commands:%lld\r\n"
+                   "client_request_timeouts:%lld\r\nclient_idle_timeouts:%lld\r\n"
+                   "tls_handshake_failures:%lld\r\ntls_handshake_timeouts:%lld\r\noom_rejected_commands:%lld\r\n",
+                   STATS_SUM(qbuf_limit_disconnections), STATS_SUM(obuf_limit_disconnections),
+                   STATS_SUM(rejected_conns_per_ip), STATS_SUM(rate_limited_cmds), STATS_SUM(request_timeouts),
+                   STATS_SUM(idle_timeouts), STATS_SUM(tls_handshake_failures), STATS_SUM(tls_handshake_timeouts),
+                   STATS_SUM(oom_rejected_cmds));
 }
 
 static void info_replication(struct textbuf *b) {

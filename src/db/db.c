@@ -1,5 +1,6 @@
 /* db.c — the keyspace operations; see db.h for the locking rule. */
 #include "db/db.h"
+#include "db/evict.h"
 #include "db/lockset.h"
 #include "db/notify.h"
 #include "db/watch.h"
@@ -68,7 +69,7 @@ entry *db_find(struct db *db, const char *key, size_t klen, int flags) {
         db_expire_now(db, sh, link, table);
         return NULL;
     }
-    if (!(flags & LOOKUP_NOTOUCH)) e->lru = db_lru_clock();
+    if (!(flags & LOOKUP_NOTOUCH)) e->lru = evict_clock_on_access(e->lru);
     return e;
 }
 
@@ -88,7 +89,7 @@ void db_add(struct db *db, entry *e) {
     size_t klen = entry_keylen(e);
     uint64_t h = ktable_hash(key, klen);
     struct shard *sh = db_shard_of(db, h);
-    e->lru = db_lru_clock();
+    e->lru = evict_clock_new();
     ktable_insert(&sh->kt, h, e);
     if (entry_has_expire(e)) sh->volatile_keys++;
     keyspace_event(db->id, key, klen, NOTIFY_NEW, "new");
@@ -110,7 +111,8 @@ entry *db_put(struct db *db, entry *e, int keep_ttl) {
             e = n;
         }
         e->next = old->next;
-        e->lru = db_lru_clock();
+        /* an overwrite is an access: LFU keeps the key's history, as Redis does */
+        e->lru = evict_lfu_active() ? evict_clock_on_access(old->lru) : db_lru_clock();
         *link = e;
         if (entry_has_expire(old)) sh->volatile_keys--;
         if (entry_has_expire(e)) sh->volatile_keys++;
@@ -118,7 +120,7 @@ entry *db_put(struct db *db, entry *e, int keep_ttl) {
         if (!old_live) keyspace_event(db->id, entry_key(e), entry_keylen(e), NOTIFY_NEW, "new");
         return e;
     }
-    e->lru = db_lru_clock();
+    e->lru = evict_clock_new();
     ktable_insert(&sh->kt, h, e);
     if (entry_has_expire(e)) sh->volatile_keys++;
     keyspace_event(db->id, key, klen, NOTIFY_NEW, "new");

@@ -68,6 +68,7 @@ class RawClient:
         self.s.close()
 
 
+@pytest.mark.concurrency
 def test_blpop_woken_by_other_connection(srv4):
     r = srv4.client()
     pool = ThreadPoolExecutor(1)
@@ -91,6 +92,7 @@ def test_served_before_pusher_reply(srv4):
     assert fut.result(timeout=5 * SLOW) == (b"bs", b"v")
 
 
+@pytest.mark.concurrency
 def test_fifo_among_three_clients(srv4):
     r = srv4.client()
     clients = [RawClient(srv4) for _ in range(3)]
@@ -159,6 +161,7 @@ def test_timeout_argument_errors(srv4):
     assert str(e.value) == "numkeys should be greater than 0"
 
 
+@pytest.mark.concurrency
 def test_disconnect_while_blocked_leaves_nothing(srv4):
     r = srv4.client()
     for i in range(5):
@@ -271,6 +274,7 @@ def test_inside_multi_does_not_block(srv4):
     assert p.execute() == [None, None, None]
 
 
+@pytest.mark.concurrency
 def test_client_unblock(srv4):
     r = srv4.client()
     c = RawClient(srv4)
@@ -294,6 +298,7 @@ def test_client_unblock(srv4):
     c.close()
 
 
+@pytest.mark.concurrency
 def test_many_consumers_every_element_once(srv4):
     """8 consumers on 4 threads, 3 keys, 300 elements: each delivered exactly once."""
     keys = ["mc:%d" % i for i in range(3)]
@@ -322,6 +327,7 @@ def test_many_consumers_every_element_once(srv4):
     assert all(r.llen(k) == 0 for k in keys)
 
 
+@pytest.mark.concurrency
 def test_many_short_timeouts(srv4):
     clients = [RawClient(srv4) for _ in range(30)]
     t0 = time.time()

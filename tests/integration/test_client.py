@@ -306,6 +306,7 @@ def test_pause_all_holds_everyone_until_timeout(server, r):
     other.close()
 
 
+@pytest.mark.concurrency
 def test_unpause_releases_waiting_clients(server, r):
     other = server.client()
     assert r.execute_command("CLIENT", "PAUSE", 20000, "ALL") == b"OK"

@@ -609,6 +609,7 @@ def threaded(request):
     assert rc == 0
 
 
+@pytest.mark.concurrency
 def test_exec_is_atomic_across_shards(threaded):
     """8 writers run MULTI SET a v SET b v ... EXEC with their own values while readers
     run MULTI GET a GET b ... EXEC: a reader must never see two different values."""
@@ -659,6 +660,7 @@ def test_exec_is_atomic_across_shards(threaded):
     assert not errors, errors[:3]
 
 
+@pytest.mark.concurrency
 def test_incr_mget_atomicity(threaded):
     """The issue's model: MULTI INCR a INCR b EXEC by 8 clients while readers MGET a b."""
     c = plain(threaded.client())
@@ -702,6 +704,7 @@ def test_incr_mget_atomicity(threaded):
     c.close()
 
 
+@pytest.mark.concurrency
 def test_watch_cas_counter_under_contention(threaded):
     """Optimistic locking: 6 clients each add 1 to a counter 40 times with WATCH/GET/
     MULTI/SET/EXEC, retrying on abort. No increment may be lost."""

@@ -304,6 +304,7 @@ def test_evicted_class(kea):
 # ------------------------------------------------------------------ threads and RESP3
 
 
+@pytest.mark.concurrency
 def test_events_from_many_threads_in_order(kea):
     """Writers on several worker threads; each writer's events reach the subscriber in
     the order the writes were made."""

@@ -314,6 +314,7 @@ def read_messages(c, n):
     return out
 
 
+@pytest.mark.concurrency
 def test_many_subscribers_ordered_delivery(threaded):
     """40 subscribers spread over 4 worker threads; 3 publishers on other connections
     publish 150 numbered messages each, concurrently. Every subscriber receives every
@@ -365,6 +366,7 @@ def test_pipelined_publishes_keep_order(threaded):
     pub.close()
 
 
+@pytest.mark.concurrency
 def test_unsubscribe_while_flooded_leaves_no_stray_message(threaded):
     """A RESP2 client that has just left subscribe mode must not receive a message that
     was still in flight: its next reply must be the reply to its next command."""

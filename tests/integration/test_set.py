@@ -414,6 +414,7 @@ def test_resp3_types(server, c):
 # ------------------------------------------------------------------ atomicity
 
 
+@pytest.mark.concurrency
 def test_concurrent_smove_keeps_total(server, c):
     """Clients on different connections (so, in general, different threads) move members
     back and forth; every SMOVE is atomic over both keys, so the total never changes

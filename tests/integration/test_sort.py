@@ -182,6 +182,7 @@ def test_command_info_keys(c):
     assert c.execute_command("COMMAND", "GETKEYS", "SORT", "l", "BY", "x", "STORE", "dst") == [b"l", b"dst"]
 
 
+@pytest.mark.concurrency
 def test_pattern_lookups_are_atomic(server, c):
     """Writers keep every weight key equal to the same value via MSET-like pairs of SETs
     in one direction; a SORT BY/GET must read all weights from one moment: the GET
