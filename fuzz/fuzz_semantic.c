@@ -81,12 +81,18 @@ static int reply_value(const char *b, size_t len, size_t *pos, int resp2, int de
     if (strchr(":$*%~>|=!(", t)) {
         size_t i = s;
         if (i < e && b[i] == '-') neg = 1, i++;
+        unsigned long long u = 0;
         for (; i < e; i++) {
-            if (b[i] < '0' || b[i] > '9' || n > (1LL << 40)) return -1;
-            n = n * 10 + (b[i] - '0');
+            if (b[i] < '0' || b[i] > '9') return -1;
+            /* a 64-bit integer at most (big numbers, '(', may be longer) */
+            if (t != '(' && (__builtin_mul_overflow(u, 10, &u) || __builtin_add_overflow(u, (unsigned)(b[i] - '0'), &u)))
+                return -1;
             digits++;
         }
         if (!digits) return -1;
+        if (t != '(' && u > (neg ? 1ULL << 63 : (1ULL << 63) - 1)) return -1;
+        n = t == '(' || u > (1ULL << 62) ? 1LL << 62 : (long long)u; /* the value matters for lengths only */
+        if (strchr("$*%~>|=!", t) && n > (1LL << 32)) return -1; /* no length or count that large here */
     }
     if (resp2 && !strchr("+-:$*", t)) return -1;
     switch (t) {
