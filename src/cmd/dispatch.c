@@ -33,6 +33,15 @@ void reply_syntax_error(struct client *c) { reply_error(&c->out, "ERR syntax err
 void reply_wrongtype(struct client *c) {
     reply_error(&c->out, "WRONGTYPE Operation against a key holding the wrong kind of value");
 }
+int lookup_key_typed(struct client *c, const struct arg *key, int type, int read, entry **out) {
+    entry *e = read ? db_find_read(c->db, key->ptr, key->len) : db_find(c->db, key->ptr, key->len, 0);
+    if (e && entry_type(e) != type) {
+        reply_wrongtype(c);
+        return -1;
+    }
+    *out = e;
+    return 0;
+}
 void reply_not_integer(struct client *c) { reply_error(&c->out, "ERR value is not an integer or out of range"); }
 void reply_not_float(struct client *c) { reply_error(&c->out, "ERR value is not a valid float"); }
 
