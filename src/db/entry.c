@@ -80,26 +80,12 @@ entry *entry_new_string(const char *key, size_t klen, const char *val, size_t vl
 
 entry *entry_new_string_noint(const char *key, size_t klen, const char *val, size_t vlen, long long expire_ms) {
     if (vlen <= ENTRY_EMBSTR_MAX) {
-        /* the length byte must be in place before entry_alloc computes the key offset */
-        int big = klen > UINT16_MAX;
-        size_t size = sizeof(entry) + (expire_ms >= 0 ? 8 : 0) + 1 + vlen + (big ? 4 : 0) + klen;
-        entry *e = wmalloc(size);
-        e->next = NULL;
-        e->lru = 0;
-        e->type_enc = (uint8_t)((OBJ_STRING << 4) | ENC_EMBSTR);
-        e->flags = (uint8_t)((expire_ms >= 0 ? ENTRY_F_EXPIRE : 0) | (big ? ENTRY_F_BIGKEY : 0));
-        e->keylen = big ? 0 : (uint16_t)klen;
-        if (expire_ms >= 0) memcpy(e->rest, &expire_ms, 8);
+        /* entry_alloc places the key after 1 + vlen value bytes; the length byte that
+         * entry_value_area_size reads is written before anyone asks for the key */
+        entry *e = entry_alloc(key, klen, OBJ_STRING, ENC_EMBSTR, 1 + vlen, expire_ms);
         unsigned char *v = entry_value_area(e);
         v[0] = (unsigned char)vlen;
         if (vlen) memcpy(v + 1, val, vlen);
-        unsigned char *after = v + 1 + vlen;
-        if (big) {
-            uint32_t l = (uint32_t)klen;
-            memcpy(after, &l, 4);
-            after += 4;
-        }
-        if (klen) memcpy(after, key, klen);
         return e;
     }
     return entry_new_raw(key, klen, wstr_new(val, vlen, vlen), expire_ms);
@@ -116,7 +102,8 @@ entry *entry_with_expire(const entry *e, long long expire_ms) {
     const char *key = entry_key(e);
     if (entry_type(e) == OBJ_STRING && entry_encoding(e) == ENC_EMBSTR) {
         const unsigned char *v = entry_value_area(e);
-        entry *n = entry_new_string(key, klen, (const char *)v + 1, v[0], expire_ms);
+        /* noint: an embstr stays embstr (INCRBYFLOAT's "3" must not turn int) */
+        entry *n = entry_new_string_noint(key, klen, (const char *)v + 1, v[0], expire_ms);
         n->lru = e->lru;
         return n;
     }
