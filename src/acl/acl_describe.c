@@ -8,6 +8,7 @@
 #include "cmd/table.h"
 #include "proto/reply.h"
 #include "util/alloc.h"
+#include "util/hex.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -147,7 +148,7 @@ char *acl_describe_user(struct acl_user *u) {
     for (int i = 0; i < u->npass; i++) {
         char hex[66];
         hex[0] = '#';
-        for (int k = 0; k < 32; k++) snprintf(hex + 1 + 2 * k, 3, "%02x", u->pass[i][k]);
+        hex_encode(u->pass[i], 32, hex + 1);
         sb_str(&b, " ");
         sb_str(&b, hex);
     }
@@ -196,7 +197,7 @@ void acl_reply_getuser(struct reply *r, struct acl_user *u) {
     reply_array(r, u->npass);
     for (int i = 0; i < u->npass; i++) {
         char hex[65];
-        for (int k = 0; k < 32; k++) snprintf(hex + 2 * k, 3, "%02x", u->pass[i][k]);
+        hex_encode(u->pass[i], 32, hex);
         reply_bulk(r, hex, 64);
     }
     reply_selector_fields(r, &u->root);
