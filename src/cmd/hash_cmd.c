@@ -298,16 +298,8 @@ static void hrandfield_with_count(struct client *c, long long count, int withval
 
 static void hrandfield_command(struct client *c) {
     if (c->argc >= 3) {
-        long long count;
-        if (num_parse_ll(c->argv[2].ptr, c->argv[2].len, &count) != 0) {
-            reply_not_integer(c);
-            return;
-        }
-        if (count == LLONG_MIN) {
-            reply_error(&c->out, "ERR value is out of range, value must between -9223372036854775807 and "
-                                 "9223372036854775807");
-            return;
-        }
+        long long count; /* its negation must exist: not LLONG_MIN */
+        if (arg_parse_ll_range(c, 2, -LLONG_MAX, LLONG_MAX, &count) != 0) return;
         int withvalues = 0;
         if (c->argc > 4 || (c->argc == 4 && !arg_eq(&c->argv[3], "WITHVALUES"))) {
             reply_syntax_error(c);
