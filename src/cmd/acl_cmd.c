@@ -237,13 +237,17 @@ static const char no_aclfile[] =
     "SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order "
     "to store users in the Redis configuration.";
 
+/* The configured ACL file into path; -1 after replying the error when there is none. */
+static int acl_file_path(struct client *c, char *path, size_t size) {
+    config_copy_string(&server_config.aclfile, path, size);
+    if (path[0]) return 0;
+    reply_error(&c->out, no_aclfile);
+    return -1;
+}
+
 static void acl_save_command(struct client *c) {
     char path[4096];
-    config_copy_string(&server_config.aclfile, path, sizeof(path));
-    if (!path[0]) {
-        reply_error(&c->out, no_aclfile);
-        return;
-    }
+    if (acl_file_path(c, path, sizeof(path)) != 0) return;
     char *text = acl_dump_text();
     int rc = file_write_atomic(path, text, strlen(text), 0600);
     wfree(text);
@@ -273,11 +277,7 @@ char *acl_read_file(const char *path) {
 
 static void acl_load_command(struct client *c) {
     char path[4096];
-    config_copy_string(&server_config.aclfile, path, sizeof(path));
-    if (!path[0]) {
-        reply_error(&c->out, no_aclfile);
-        return;
-    }
+    if (acl_file_path(c, path, sizeof(path)) != 0) return;
     char *text = acl_read_file(path);
     if (!text) {
         reply_errorf(&c->out, "ERR Error loading ACLs, opening file '%s': %s", path, strerror(errno));
