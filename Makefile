@@ -1,7 +1,7 @@
 # Warden build. `make` builds build/warden; `make run` starts it on 127.0.0.1:6379;
 # `make test` runs the unit tests, the integration suite, and the suite again under
 # ASan+UBSan (LeakSanitizer at every server exit). Other targets: asan, unit,
-# integration, asan-integration, lint, fuzz, bench, clean. Missing Debian packages are
+# integration, asan-integration, lint, fuzz, bench, bench-pubsub, clean. Missing Debian packages are
 # installed by scripts/install-deps.sh when run as root (else it names them).
 CC      ?= cc
 PYTHON  ?= /usr/bin/python3
@@ -39,7 +39,7 @@ FUZZF        := -std=c11 -D_GNU_SOURCE -Isrc -g -O1 -fsanitize=fuzzer,address,un
                 -fno-sanitize-recover=undefined -DWARDEN_NO_JEMALLOC
 FUZZ_TARGETS := build/fuzz/fuzz_resp build/fuzz/fuzz_glob
 
-.PHONY: all run test unit integration asan-integration bench deps deps-check clean asan lint fuzz
+.PHONY: all run test unit integration asan-integration bench bench-pubsub deps deps-check clean asan lint fuzz
 all: deps-check build/warden
 
 deps-check:
@@ -117,6 +117,11 @@ fuzz: $(FUZZ_TARGETS)
 
 bench: all
 	bench/run.sh
+	bench/pubsub-bench.sh
+
+# Pub/Sub and MULTI/EXEC against redis-server only (bench/RESULTS-pubsub.md).
+bench-pubsub: all
+	bench/pubsub-bench.sh
 
 clean:
 	rm -rf build

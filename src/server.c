@@ -6,6 +6,7 @@
 #include "acl/audit.h"
 #include "acl/auth_throttle.h"
 #include "cmd/info.h"
+#include "cmd/multi.h"
 #include "cmd/slowlog.h"
 #include "cmd/client_cmd.h"
 #include "cmd/table.h"
@@ -16,6 +17,7 @@
 #include "net/listen.h"
 #include "net/registry.h"
 #include "net/worker.h"
+#include "pubsub/pubsub.h"
 #include "stats.h"
 #include "types/set.h"
 #include "types/zset.h"
@@ -228,6 +230,8 @@ int server_main(int argc, char **argv) {
     command_table_init(STATS_MAX_THREADS < threads + 2 ? STATS_MAX_THREADS : threads + 2);
     if (server_setup_acl() != 0) return 1;
     client_cmd_set_unblock_handler(blocking_unblock_id); /* CLIENT UNBLOCK */
+    multi_init();
+    pubsub_init();
     if (listen_open_all() != 0) return 1;
     server_write_pidfile();
 

@@ -6,12 +6,14 @@
 #include "cmd/errorstats.h"
 #include "cmd/slowlog.h"
 #include "client.h"
+#include "cmd/multi.h"
 #include "cmd/table.h"
 #include "config.h"
 #include "db/blocking.h"
 #include "db/db.h"
 #include "db/lockset.h"
 #include "net/worker.h"
+#include "pubsub/pubsub.h"
 #include "stats.h"
 #include "util/clock.h"
 #include "util/numparse.h"
@@ -116,7 +118,10 @@ int dispatch_must_wait(struct client *c) {
         (strcmp(cmd->name, "unpause") == 0 || strcmp(cmd->name, "pause") == 0))
         return 0;
     if (!atomic_load(&pause_write_only)) return 1;
-    return (cmd->flags & (CMD_WRITE | CMD_MAY_REPLICATE)) != 0;
+    uint64_t flags = cmd->flags;
+    /* EXEC counts as a write when it would run one (Redis 7.0) */
+    if (!cmd->parent && !strcmp(cmd->name, "exec")) flags |= multi_queued_flags(c);
+    return (flags & (CMD_WRITE | CMD_MAY_REPLICATE)) != 0;
 }
 
 /* CMD_PROTECTED commands (DEBUG; MODULE once it exists) run only when their option
@@ -205,11 +210,15 @@ static void dispatch_audit(struct client *c, const struct command *cmd) {
     }
     audit_event("command", c->addr, acl_user_name(c->user), n, detail[0] ? detail : NULL);
 }
-void dispatch_client_closing(struct client *c) { blocking_client_gone(c); }
+void dispatch_client_closing(struct client *c) {
+    blocking_client_gone(c);
+    multi_client_closing(c);
+    pubsub_client_closing(c);
+}
 
 void dispatch_collect_locks(struct client *c, const struct command *cmd, struct lockset *ls) {
     int dbid = atomic_load_explicit(&c->dbid, memory_order_relaxed);
-    if (cmd->first_key > 0 && cmd->first_key < c->argc) {
+    if (cmd->first_key > 0 && cmd->first_key < c->argc && !(cmd->flags & CMD_NOT_KEY)) {
         int last = cmd->last_key < 0 ? c->argc + cmd->last_key : cmd->last_key;
         if (last >= c->argc) last = c->argc - 1;
         int step = cmd->key_step > 0 ? cmd->key_step : 1;
@@ -259,6 +268,8 @@ void dispatch_command(struct client *c) {
     }
     c->out.muted = (fl & (CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP)) != 0;
     unsigned long long errors_before = c->out.errors;
+    int refused = 1; /* until the command is queued or runs */
+    pubsub_command_start(c);
 
     struct command *cmd = command_lookup(c->argv[0].ptr, c->argv[0].len);
     if (!cmd) {
@@ -294,6 +305,14 @@ void dispatch_command(struct client *c) {
         dispatch_reject(c, cmd);
         goto done;
     }
+    if ((fl & CLIENT_PUBSUB) && c->resp == 2 && !pubsub_allowed_in_context(cmd)) {
+        reply_errorf(&c->out, "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET "
+                              "are allowed in this context", cmd->fullname);
+        dispatch_reject(c, cmd);
+        goto done;
+    }
+    refused = 0;
+    if ((fl & CLIENT_IN_MULTI) && multi_queue_command(c, cmd)) goto done;
     db_set_command_time(clock_ms());
     struct lockset *ls = &c->worker->locks;
     lockset_clear(ls);
@@ -307,6 +326,8 @@ void dispatch_command(struct client *c) {
     if (blocking_ready_pending()) blocking_serve_ready();
 
 done:
+    if (refused && (atomic_load_explicit(&c->flags, memory_order_relaxed) & CLIENT_IN_MULTI)) multi_flag_error(c);
+    pubsub_command_end(c);
     if (c->out.errors != errors_before) {
         long long nerr = (long long)(c->out.errors - errors_before);
         STAT_ADD(error_replies, nerr);

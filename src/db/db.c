@@ -2,6 +2,7 @@
 #include "db/db.h"
 #include "db/lockset.h"
 #include "db/notify.h"
+#include "db/watch.h"
 #include "stats.h"
 #include "util/alloc.h"
 #include "util/clock.h"
@@ -66,11 +67,12 @@ static entry **db_locate(struct db *db, const char *key, size_t klen, struct sha
     return ktable_find(&(*shp)->kt, h, key, klen, table);
 }
 
-/* Link a new entry (key absent) into its shard. */
-static void db_link_new(struct shard *sh, uint64_t hash, entry *e) {
+/* Link a new entry (key absent) into its shard, with the "new" key event. */
+static void db_link_new(struct db *db, struct shard *sh, uint64_t hash, entry *e) {
     e->lru = db_lru_clock();
     ktable_insert(&sh->kt, hash, e);
     if (entry_has_expire(e)) sh->volatile_keys++;
+    keyspace_event(db->id, entry_key(e), entry_keylen(e), NOTIFY_NEW, "new");
 }
 
 /* Put `repl` where the entry at `link` is, keeping the shard's count of keys with a
@@ -98,14 +100,18 @@ entry *db_find(struct db *db, const char *key, size_t klen, int flags) {
 
 entry *db_find_read(struct db *db, const char *key, size_t klen) {
     entry *e = db_find(db, key, klen, 0);
-    if (e) STAT_INC(hits);
-    else STAT_INC(misses);
+    if (e) {
+        STAT_INC(hits);
+    } else {
+        STAT_INC(misses);
+        keyspace_event(db->id, key, klen, NOTIFY_KEY_MISS, "keymiss");
+    }
     return e;
 }
 
 void db_add(struct db *db, entry *e) {
     uint64_t h = ktable_hash(entry_key(e), entry_keylen(e));
-    db_link_new(db_shard_of(db, h), h, e);
+    db_link_new(db, db_shard_of(db, h), h, e);
 }
 
 entry *db_put(struct db *db, entry *e, int keep_ttl) {
@@ -114,7 +120,7 @@ entry *db_put(struct db *db, entry *e, int keep_ttl) {
     int table;
     entry **link = db_locate(db, entry_key(e), entry_keylen(e), &sh, &h, &table);
     if (!link) {
-        db_link_new(sh, h, e);
+        db_link_new(db, sh, h, e);
         return e;
     }
     entry *old = *link;
@@ -126,6 +132,7 @@ entry *db_put(struct db *db, entry *e, int keep_ttl) {
     }
     e->lru = db_lru_clock();
     entry_free(db_replace_at(sh, link, e));
+    if (!old_live) keyspace_event(db->id, entry_key(e), entry_keylen(e), NOTIFY_NEW, "new");
     return e;
 }
 
@@ -244,6 +251,7 @@ char *db_random_key(struct db *db, size_t *klen) {
 }
 
 void db_flush(struct db *db, int async) {
+    watch_touch_db(db->id); /* before emptying: WATCH looks at what exists now */
     for (uint32_t s = 0; s < DB_SHARDS; s++) {
         struct shard *sh = &db->shards[s];
         int took = shard_lock_once(db->id, s);
@@ -256,6 +264,7 @@ void db_flush(struct db *db, int async) {
 }
 
 void db_swap_contents(struct db *a, struct db *b) {
+    watch_touch_swapdb(a->id, b->id);
     for (uint32_t s = 0; s < DB_SHARDS; s++) {
         struct shard *x = &a->shards[s], *y = &b->shards[s];
         struct ktable t = x->kt;

@@ -83,6 +83,18 @@ static void worker_cron(struct worker *w) {
     conn_retry_paused(w);
 }
 
+#define MAX_BATCH_HOOKS 4
+static worker_batch_hook_fn batch_hooks[MAX_BATCH_HOOKS];
+static int nbatch_hooks;
+
+void worker_add_batch_hook(worker_batch_hook_fn fn) {
+    if (nbatch_hooks < MAX_BATCH_HOOKS) batch_hooks[nbatch_hooks++] = fn;
+}
+
+static void worker_run_batch_hooks(void) {
+    for (int i = 0; i < nbatch_hooks; i++) batch_hooks[i]();
+}
+
 static void *worker_main(void *arg) {
     struct worker *w = arg;
     self = w;
@@ -98,22 +110,29 @@ static void *worker_main(void *arg) {
             log_warning("epoll_wait: %s", strerror(errno));
             break;
         }
+        /* Mail may close clients (CLIENT KILL, ACL DELUSER…): run it only after this
+         * batch's client events, which still point at those clients. Client events
+         * themselves never free another client directly (they post mail instead). */
+        int mail = 0;
         for (int i = 0; i < n; i++) {
             struct client *c = events[i].data.ptr;
             if (!c) {
-                mailbox_drain(&w->mb);
+                mail = 1;
                 continue;
             }
             conn_handle_event(c, events[i].events);
         }
+        if (mail) mailbox_drain(&w->mb);
         long long now = clock_mono_us();
         if (now - w->last_cron_us >= 100000) {
             w->last_cron_us = now;
             worker_cron(w);
         }
+        worker_run_batch_hooks();
     }
     /* shutting down: give pending replies one chance to leave, then close everything */
     mailbox_drain(&w->mb);
+    worker_run_batch_hooks();
     while (w->clients) {
         /* conn_flush closes the client itself on a write error or a pending close */
         struct client *c = w->clients;

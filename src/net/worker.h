@@ -39,4 +39,10 @@ long long worker_pending_sockets(void);
 /* Owner thread: (re)watch a client's fd for writability. */
 void worker_want_write(struct client *c, int on);
 void worker_post(struct worker *w, mail_fn fn, void *arg);
+/* Start-up only: fn runs on each worker at the end of every loop iteration — after the
+ * client events and the mail of one epoll batch — and once more at shutdown, so a module
+ * can coalesce what a burst of requests and mail produced: pub/sub writes each
+ * subscriber's socket once for all the messages that arrived meanwhile. */
+typedef void (*worker_batch_hook_fn)(void);
+void worker_add_batch_hook(worker_batch_hook_fn fn);
 #endif
