@@ -79,6 +79,9 @@ struct client {
     void *ext[4];                        /* per-feature state, owned by those modules: see CLIENT_EXT_* */
     struct mc_session *mc;               /* owned by src/mc/: memcache protocol state (NULL: a RESP client) */
     int epoll_out;                       /* EPOLLOUT registered */
+    struct {                             /* shared: buffer sizes as of the last flush (conn.c) */
+        _Atomic long long qbuf, qcap, oll, omem;
+    } shown;
     /* network limits (net/limits.c); owner thread */
     struct limits_addr *limits_addr;     /* per-address record (TCP clients), else NULL */
     long long req_start_ms;              /* when the incomplete request in qbuf began (0: none) */

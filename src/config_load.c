@@ -8,6 +8,7 @@
 #include "config_int.h"
 #include "build_info.h"
 #include "util/alloc.h"
+#include "util/fileio.h"
 #include "util/log.h"
 #include <ctype.h>
 #include <errno.h>
@@ -78,22 +79,9 @@ static int config_load_text(struct config_loader *ld, const char *text, size_t l
 
 /* The whole file, NUL-terminated (wmalloc'd), or NULL with the failure recorded. */
 static char *config_read_all(struct config_loader *ld, FILE *f, const char *path, size_t *len_out) {
-    size_t cap = 64 * 1024, len = 0, n;
-    char *buf = wmalloc(cap);
-    while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-        len += n;
-        if (len + 1 >= cap) {
-            if (cap >= CONFIG_MAX_FILE) {
-                wfree(buf);
-                config_fail(ld, path, 0, path, "config file too large");
-                return NULL;
-            }
-            cap *= 2;
-            buf = wrealloc(buf, cap);
-        }
-    }
-    buf[len] = '\0';
-    *len_out = len;
+    char *buf = file_read_all(f, CONFIG_MAX_FILE, len_out);
+    if (!buf && errno == EFBIG) config_fail(ld, path, 0, path, "config file too large");
+    else if (!buf) config_fail(ld, path, 0, path, "could not read the config file: %s", strerror(errno));
     return buf;
 }
 

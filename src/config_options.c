@@ -78,16 +78,6 @@ static int cluster_enabled_check(const struct config_option *o, long long v, cha
     return 0;
 }
 
-static int memcached_tls_port_check(const struct config_option *o, long long v, char *err, size_t errlen) {
-    (void)o;
-    if (v) {
-        snprintf(err, errlen, "the memcache front end has no TLS listener yet; refusing rather than serving "
-                              "memcache without encryption");
-        return -1;
-    }
-    return 0;
-}
-
 static int syslog_check(const struct config_option *o, long long v, char *err, size_t errlen) {
     (void)o;
     if (v) {
@@ -306,7 +296,7 @@ const struct config_option config_options[] = {
     STR_("audit-log", NULL, 0, F(audit_log), "", .apply = audit_log_apply),
     /* Warden's own: the memcache protocol front end (docs/memcache.md) */
     INT_("memcached-port", NULL, CFG_NEEDS_HOOK, F(memcached_port), "0", 0, 65535),
-    INT_("memcached-tls-port", NULL, 0, F(memcached_tls_port), "0", 0, 65535, .check = memcached_tls_port_check),
+    INT_("memcached-tls-port", NULL, CFG_NEEDS_HOOK, F(memcached_tls_port), "0", 0, 65535),
     MEM_("item-size-max", NULL, 0, F(item_size_max), "1mb", 1024, 1024LL * 1024 * 1024),
     /* ---- limits and memory ---- */
     MEM_("proto-max-bulk-len", NULL, 0, F(proto_max_bulk_len), "512mb", 1024 * 1024, LMAX),

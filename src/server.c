@@ -28,6 +28,7 @@
 #include "util/alloc.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/random.h"
 #include "util/siphash.h"
 #include "version.h"
 #include <errno.h>
@@ -39,7 +40,6 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <stddef.h>
@@ -63,15 +63,6 @@ void server_request_shutdown(void) {
 
 long long server_cron_loops(void) { return atomic_load(&cron_loops); }
 
-static void server_make_run_id(void) {
-    unsigned char raw[20];
-    size_t got = 0;
-    while (got < sizeof(raw)) {
-        ssize_t n = getrandom(raw + got, sizeof(raw) - got, 0);
-        if (n > 0) got += (size_t)n;
-    }
-    for (int i = 0; i < 20; i++) snprintf(server_info.run_id + i * 2, 3, "%02x", raw[i]);
-}
 
 /* Raise RLIMIT_NOFILE for maxclients (+32 for our own fds) as Redis does, lowering
  * maxclients when the system will not allow it. */
@@ -239,7 +230,7 @@ int server_main(int argc, char **argv) {
     }
     ssize_t el = readlink("/proc/self/exe", server_info.executable, sizeof(server_info.executable) - 1);
     if (el > 0) server_info.executable[el] = '\0';
-    server_make_run_id();
+    random_hex_id(server_info.run_id, 20);
     server_info.start_time_ms = clock_ms();
     server_info.tcp_port = server_config.port;
     int threads = server_config.threads;

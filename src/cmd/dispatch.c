@@ -18,6 +18,7 @@
 #include "pubsub/pubsub.h"
 #include "stats.h"
 #include "util/clock.h"
+#include "util/numparse.h"
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,6 +37,29 @@ void reply_wrong_args(struct client *c) {
 void reply_syntax_error(struct client *c) { reply_error(&c->out, "ERR syntax error"); }
 void reply_wrongtype(struct client *c) {
     reply_error(&c->out, "WRONGTYPE Operation against a key holding the wrong kind of value");
+}
+int arg_parse_ll_range(struct client *c, int idx, long long min, long long max, long long *out) {
+    long long v;
+    if (num_parse_ll(c->argv[idx].ptr, c->argv[idx].len, &v) != 0) {
+        reply_not_integer(c);
+        return -1;
+    }
+    if (v < min || v > max) {
+        reply_errorf(&c->out, "ERR value is out of range, value must between %lld and %lld", min, max);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int lookup_key_typed(struct client *c, const struct arg *key, int type, int read, entry **out) {
+    entry *e = read ? db_find_read(c->db, key->ptr, key->len) : db_find(c->db, key->ptr, key->len, 0);
+    if (e && entry_type(e) != type) {
+        reply_wrongtype(c);
+        return -1;
+    }
+    *out = e;
+    return 0;
 }
 void reply_not_integer(struct client *c) { reply_error(&c->out, "ERR value is not an integer or out of range"); }
 void reply_not_float(struct client *c) { reply_error(&c->out, "ERR value is not a valid float"); }

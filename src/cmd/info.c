@@ -22,13 +22,13 @@
 #include "stats.h"
 #include "util/alloc.h"
 #include "util/clock.h"
+#include "util/random.h"
 #include "version.h"
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -127,15 +127,7 @@ static long long info_rss_bytes(void) {
 static char info_replid_buf[41];
 static pthread_once_t info_replid_once = PTHREAD_ONCE_INIT;
 
-static void info_make_replid(void) {
-    unsigned char raw[20];
-    size_t got = 0;
-    while (got < sizeof(raw)) {
-        ssize_t n = getrandom(raw + got, sizeof(raw) - got, 0);
-        if (n > 0) got += (size_t)n;
-    }
-    for (int i = 0; i < 20; i++) snprintf(info_replid_buf + i * 2, 3, "%02x", raw[i]);
-}
+static void info_make_replid(void) { random_hex_id(info_replid_buf, 20); }
 
 static const char *info_replid(void) {
     pthread_once(&info_replid_once, info_make_replid);

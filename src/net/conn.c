@@ -140,7 +140,30 @@ void conn_close(struct client *c) {
     wfree(c);
 }
 
+static int conn_flush_out(struct client *c);
+
+/* Publish this connection's buffer sizes for CLIENT LIST / INFO on other threads
+ * (relaxed stores of whole values; readers may see them one round stale). */
+static void conn_publish_sizes(struct client *c) {
+    long long blocks = 0, bytes = 0;
+    for (const struct reply_block *b = c->out.head; b; b = b->next) {
+        blocks++;
+        bytes += (long long)b->size;
+    }
+    atomic_store_explicit(&c->shown.qbuf, (long long)c->qlen, memory_order_relaxed);
+    atomic_store_explicit(&c->shown.qcap, (long long)c->qcap, memory_order_relaxed);
+    atomic_store_explicit(&c->shown.oll, blocks, memory_order_relaxed);
+    atomic_store_explicit(&c->shown.omem, bytes, memory_order_relaxed);
+}
+
 int conn_flush(struct client *c) {
+    int rc = conn_flush_out(c);
+    if (rc == 0) conn_publish_sizes(c);
+    return rc;
+}
+
+/* Write what the socket takes; returns -1 if the client was closed. */
+static int conn_flush_out(struct client *c) {
     while (c->out.pending) {
         struct iovec iov[CONN_IOV_MAX];
         int n = 0;

@@ -21,7 +21,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#define LISTEN_MAX (3 * CONFIG_MAX_BIND + 1) /* plain, TLS and memcache per address, the unix socket */
+#define LISTEN_MAX (4 * CONFIG_MAX_BIND + 1) /* plain, TLS, memcache, memcache TLS per address; unix */
 #define LISTEN_TAG_BASE 0x4c000000u
 
 static struct {
@@ -132,6 +132,20 @@ int listen_open_all(void) {
             if (listen_tcp(a, mport, optional, CONN_MEMCACHE) != 0) return -1;
         }
         log_notice("Memcache protocol on port %d", mport);
+    }
+    int mtport = server_config.memcached_tls_port;
+    if (mtport != 0) {
+        if (mtport == ports[0] || mtport == ports[1] || mtport == mport) {
+            log_warning("memcached-tls-port %d is already used by another listener", mtport);
+            return -1;
+        }
+        for (int i = 0; i < server_config.bind_count; i++) {
+            const char *a = server_config.bind[i];
+            int optional = a[0] == '-';
+            if (optional) a++;
+            if (listen_tcp(a, mtport, optional, CONN_MEMCACHE | CONN_TLS) != 0) return -1;
+        }
+        log_notice("Memcache protocol over TLS on port %d", mtport);
     }
     if (server_config.unixsocket && server_config.unixsocket[0]) {
         if (listen_unix(server_config.unixsocket, server_config.unixsocketperm) != 0) return -1;

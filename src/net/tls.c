@@ -260,7 +260,8 @@ int tls_enabled(void) {
 /* CONFIG SET of a TLS option: rebuild and swap the context; a failure rolls the
  * CONFIG SET back and leaves the running context alone. */
 static int tls_config_hook(const char *name, char *err, size_t errlen) {
-    if (atomic_load(&server_config.tls_port) == 0) return 0; /* nothing to reload */
+    if (atomic_load(&server_config.tls_port) == 0 && atomic_load(&server_config.memcached_tls_port) == 0)
+        return 0; /* nothing to reload */
     char why[512];
     SSL_CTX *ctx = tls_build_ctx(why, sizeof(why));
     if (!ctx) {
@@ -284,7 +285,7 @@ int tls_init(void) {
         "tls-ciphersuites",     "tls-prefer-server-ciphers", "tls-session-caching", "tls-session-cache-size",
         "tls-session-cache-timeout", "tls-dh-params-file", NULL};
     for (int i = 0; reloading[i]; i++) config_register_hook(reloading[i], tls_config_hook);
-    if (atomic_load(&server_config.tls_port) == 0) return 0;
+    if (atomic_load(&server_config.tls_port) == 0 && atomic_load(&server_config.memcached_tls_port) == 0) return 0;
     char why[512];
     SSL_CTX *ctx = tls_build_ctx(why, sizeof(why));
     if (!ctx) {

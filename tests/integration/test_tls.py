@@ -462,3 +462,28 @@ def test_warning_when_listening_on_network_without_tls(make_server, certs):
     finally:
         assert tls.stop() == 0
         tls.check_clean()
+
+
+def test_memcache_over_tls(make_server, certs):
+    """memcached-tls-port serves the memcache protocol over TLS with the same certificates
+    and client-certificate rules; a pymemcache client with a TLS context works."""
+    from pymemcache.client.base import Client
+    mport = free_port()
+    s = make_server(args=["--memcached-tls-port", str(mport), "--tls-cert-file", certs["server"] + ".crt",
+                          "--tls-key-file", certs["server"] + ".key", "--tls-ca-cert-file", certs["ca"] + ".crt",
+                          "--tls-auth-clients", "yes"])
+    m = Client(("127.0.0.1", mport), tls_context=context(certs), timeout=5 * SLOW, connect_timeout=5 * SLOW)
+    assert m.set("tlskey", b"v1") is True
+    assert m.get("tlskey") == b"v1"
+    m.close()
+    assert s.client().get("tlskey") == b"v1"  # same keyspace as RESP
+    # no client certificate: refused when tls-auth-clients is yes
+    assert handshake_fails(mport, context(certs, client=None))
+    # plaintext on the TLS memcache port gets nothing useful back
+    with socket.create_connection(("127.0.0.1", mport), timeout=5 * SLOW) as raw:
+        raw.sendall(b"version\r\n")
+        try:
+            data = raw.recv(100)
+        except OSError:
+            data = b""
+        assert not data.startswith(b"VERSION")
