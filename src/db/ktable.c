@@ -29,7 +29,10 @@ static inline int kt_match(const void *elem, const void *probe) {
 
 void ktable_init(struct ktable *kt) { htable_init(&kt->ht); }
 
-static void kt_free_entry(void *priv, void *elem) { entry_free(elem); }
+static void kt_free_entry(void *priv, void *elem) {
+    (void)priv;
+    entry_free(elem);
+}
 
 void ktable_clear(struct ktable *kt) { htable_clear(&kt->ht, &kt_type, kt_free_entry, NULL); }
 
