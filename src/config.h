@@ -45,6 +45,12 @@ struct server_config {
     _Atomic int appendonly;
     char *save_params;                  /* "3600 1 300 100 60 10000" as given */
     char *dbfilename;
+    _Atomic int rdbcompression;
+    _Atomic int rdbchecksum;
+    _Atomic int stop_writes_on_bgsave_error;
+    _Atomic int rdb_save_incremental_fsync;
+    _Atomic int rdb_del_sync_files;
+    _Atomic int sanitize_dump_payload;  /* 0 no, 1 yes, 2 clients */
     /* misc shown by INFO / used by commands */
     _Atomic int lazyfree_lazy_user_del;
     _Atomic int lazyfree_lazy_user_flush;

@@ -14,9 +14,11 @@
 #include "acl/acl_log.h"
 #include "acl/audit.h"
 #include "acl/auth_throttle.h"
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 static const struct config_enum loglevel_enum[] = {
     {"debug", LOG_DEBUG}, {"verbose", LOG_VERBOSE}, {"notice", LOG_NOTICE}, {"warning", LOG_WARNING},
@@ -82,6 +84,26 @@ static void save_format(const struct config_option *o, char *buf, size_t size) {
     (void)o;
     snprintf(buf, size, "%s", server_config.save_params ? server_config.save_params : "");
 }
+
+/* CONFIG SET dir changes the working directory at once, as Redis (files are
+ * relative to it); a directory that cannot be entered is refused. */
+static int dir_check(const struct config_option *o, const char *v, char *err, size_t errlen) {
+    (void)o;
+    if (chdir(v) != 0) {
+        snprintf(err, errlen, "%s", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+static int dbfilename_check(const struct config_option *o, const char *v, char *err, size_t errlen) {
+    (void)o;
+    if (strchr(v, '/')) {
+        snprintf(err, errlen, "dbfilename can't be a path, just a filename");
+        return -1;
+    }
+    return 0;
+}
+static const struct config_enum sanitize_enum[] = {{"no", 0}, {"yes", 1}, {"clients", 2}, {NULL, 0}};
 
 static int user_parse(const struct config_option *o, int argc, char **argv, int runtime, char *err, size_t errlen) {
     (void)o;
@@ -155,7 +177,7 @@ const struct config_option config_options[] = {
     {.name = "pidfile", .type = CFG_STRING, .flags = CFG_IMMUTABLE, .field = F(pidfile), .deflt = ""},
     {.name = "logfile", .type = CFG_STRING, .flags = CFG_IMMUTABLE, .field = F(logfile), .deflt = ""},
     {.name = "loglevel", .type = CFG_ENUM, .field = F(loglevel), .deflt = "notice", .enums = loglevel_enum, .check = loglevel_after},
-    {.name = "dir", .type = CFG_STRING, .field = F(dir), .deflt = "./"},
+    {.name = "dir", .type = CFG_STRING, .field = F(dir), .deflt = "./", .check_str = dir_check},
     {.name = "hz", .type = CFG_INT, .field = F(hz), .deflt = "10", .min = 1, .max = 500},
     {.name = "enable-debug-command", .type = CFG_ENUM, .flags = CFG_IMMUTABLE, .field = F(enable_debug_command), .deflt = "no", .enums = protected_enum},
     {.name = "requirepass", .type = CFG_STRING, .flags = CFG_SENSITIVE, .field = F(requirepass), .deflt = "", .after_set = requirepass_after},
@@ -164,7 +186,13 @@ const struct config_option config_options[] = {
     {.name = "maxmemory", .type = CFG_MEMORY, .field = F(maxmemory), .deflt = "0", .min = 0, .max = 0x7fffffffffffffffLL},
     {.name = "appendonly", .type = CFG_BOOL, .field = F(appendonly), .deflt = "no", .check = appendonly_check},
     {.name = "save", .type = CFG_SPECIAL, .flags = CFG_MULTI_ARG, .deflt = "3600 1 300 100 60 10000", .parse = save_parse, .format = save_format},
-    {.name = "dbfilename", .type = CFG_STRING, .field = F(dbfilename), .deflt = "dump.rdb"},
+    {.name = "dbfilename", .type = CFG_STRING, .field = F(dbfilename), .deflt = "dump.rdb", .check_str = dbfilename_check},
+    {.name = "rdbcompression", .type = CFG_BOOL, .field = F(rdbcompression), .deflt = "yes"},
+    {.name = "rdbchecksum", .type = CFG_BOOL, .field = F(rdbchecksum), .deflt = "yes"},
+    {.name = "stop-writes-on-bgsave-error", .type = CFG_BOOL, .field = F(stop_writes_on_bgsave_error), .deflt = "yes"},
+    {.name = "rdb-save-incremental-fsync", .type = CFG_BOOL, .field = F(rdb_save_incremental_fsync), .deflt = "yes"},
+    {.name = "rdb-del-sync-files", .type = CFG_BOOL, .flags = CFG_NOOP, .field = F(rdb_del_sync_files), .deflt = "no"},
+    {.name = "sanitize-dump-payload", .type = CFG_ENUM, .field = F(sanitize_dump_payload), .deflt = "no", .enums = sanitize_enum},
     {.name = "lazyfree-lazy-user-del", .type = CFG_BOOL, .field = F(lazyfree_lazy_user_del), .deflt = "no"},
     {.name = "lazyfree-lazy-user-flush", .type = CFG_BOOL, .field = F(lazyfree_lazy_user_flush), .deflt = "no"},
     {.name = "active-expire-effort", .type = CFG_INT, .field = F(active_expire_effort), .deflt = "1", .min = 1, .max = 10},

@@ -12,6 +12,7 @@
 #include "net/listen.h"
 #include "net/registry.h"
 #include "net/worker.h"
+#include "persist/persist.h"
 #include "stats.h"
 #include "util/alloc.h"
 #include "util/clock.h"
@@ -154,6 +155,7 @@ static void server_cron(void) {
     long long period_us = 1000000 / (hz > 0 ? hz : 10);
     long long budget = period_us / 4 + (period_us / 40) * (server_config.active_expire_effort - 1);
     db_active_expire_cycle(budget);
+    persist_cron();
 }
 
 int server_main(int argc, char **argv) {
@@ -198,6 +200,8 @@ int server_main(int argc, char **argv) {
     lockset_thread_init();
     command_table_init(STATS_MAX_THREADS < threads + 2 ? STATS_MAX_THREADS : threads + 2);
     if (server_setup_acl() != 0) return 1;
+    persist_init();
+    if (persist_load_at_startup() != 0) return 1;
     if (listen_open_all() != 0) return 1;
     server_write_pidfile();
 
@@ -232,8 +236,12 @@ int server_main(int argc, char **argv) {
                     log_notice("Received SIGHUP: reopening the audit log");
                     audit_reopen();
                 } else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
-                    log_warning("Received %s scheduling shutdown...", si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
-                    running = 0;
+                    const char *name = si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM";
+                    log_warning("Received %s scheduling shutdown...", name);
+                    /* the final save (when save points exist); if it fails, keep serving as Redis */
+                    if (persist_prepare_shutdown(0) == 0) running = 0;
+                    else log_warning("%s received but errors trying to shut down the server, check the logs for "
+                                     "more information", name);
                 }
             } else if (tag == TAG_SHUTDOWN) {
                 uint64_t v;
@@ -254,6 +262,7 @@ int server_main(int argc, char **argv) {
     /* graceful: stop accepting, let workers send what is pending, close, exit 0 */
     listen_close_all();
     workers_stop();
+    persist_stop();
     db_lazyfree_stop();
     if (server_config.pidfile && server_config.pidfile[0]) unlink(server_config.pidfile);
     log_warning("Warden is now ready to exit, bye bye...");

@@ -9,6 +9,7 @@
 #include "db/db.h"
 #include "db/lockset.h"
 #include "net/worker.h"
+#include "persist/persist.h"
 #include "stats.h"
 #include "util/clock.h"
 #include <ctype.h>
@@ -244,12 +245,24 @@ void dispatch_command(struct client *c) {
         dispatch_reject(c, cmd);
         goto done;
     }
+    {
+        /* MISCONF after a failed background save: writes (and PING, as Redis) refused */
+        const char *deny = persist_write_denied();
+        if (deny && ((cmd->flags & CMD_WRITE) || !strcmp(cmd->fullname, "ping"))) {
+            reply_error(&c->out, deny);
+            dispatch_reject(c, cmd);
+            goto done;
+        }
+    }
     db_set_command_time(clock_ms());
     struct lockset *ls = &c->worker->locks;
     lockset_clear(ls);
     dispatch_collect_locks(c, cmd, ls);
     lockset_acquire(ls);
-    dispatch_call(c, cmd);
+    /* a running snapshot saves this command's shards before they change (persist/snapshot.h) */
+    if (!(cmd->flags & CMD_WRITE) || !atomic_load_explicit(&db_write_gate, memory_order_relaxed) ||
+        persist_gate_command(c, cmd, ls) == 0)
+        dispatch_call(c, cmd);
     lockset_release(ls);
     db_set_command_time(0);
     if (audit_enabled()) dispatch_audit(c, cmd);

@@ -14,4 +14,5 @@ extern struct command expire_commands[];     /* cmd/expire_cmd.c */
 extern struct command string_commands[];     /* cmd/string.c */
 extern struct command bits_commands[];       /* cmd/bits.c */
 extern struct command acl_commands[];        /* cmd/acl_cmd.c */
+extern struct command persist_commands[];    /* cmd/persist_cmd.c (SAVE, BGSAVE) */
 #endif
