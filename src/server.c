@@ -176,6 +176,7 @@ int server_main(int argc, char **argv) {
         return 1;
     }
     log_set_level(server_config.loglevel);
+    config_log_notices();
     if (server_config.dir && server_config.dir[0] && chdir(server_config.dir) != 0) {
         log_warning("Can't chdir to '%s': %s", server_config.dir, strerror(errno));
         return 1;
@@ -239,7 +240,9 @@ int server_main(int argc, char **argv) {
                     const char *name = si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM";
                     log_warning("Received %s scheduling shutdown...", name);
                     /* the final save (when save points exist); if it fails, keep serving as Redis */
-                    if (persist_prepare_shutdown(0) == 0) running = 0;
+                    int how = si.ssi_signo == SIGINT ? server_config.shutdown_on_sigint : server_config.shutdown_on_sigterm;
+                    if (persist_prepare_shutdown(how & (SHUTDOWN_SAVE | SHUTDOWN_NOSAVE)) == 0 || (how & SHUTDOWN_FORCE))
+                        running = 0;
                     else log_warning("%s received but errors trying to shut down the server, check the logs for "
                                      "more information", name);
                 }

@@ -72,6 +72,10 @@ entry *entry_new_raw(const char *key, size_t klen, wstr *s, long long expire_ms)
 entry *entry_new_string(const char *key, size_t klen, const char *val, size_t vlen, long long expire_ms) {
     long long iv;
     if (vlen <= 20 && num_parse_ll(val, vlen, &iv) == 0) return entry_new_int(key, klen, iv, expire_ms);
+    return entry_new_string_noint(key, klen, val, vlen, expire_ms);
+}
+
+entry *entry_new_string_noint(const char *key, size_t klen, const char *val, size_t vlen, long long expire_ms) {
     if (vlen <= ENTRY_EMBSTR_MAX) {
         /* the length byte must be in place before entry_alloc computes the key offset */
         int big = klen > UINT16_MAX;

@@ -86,6 +86,9 @@ static inline long long entry_int(const entry *e) {
 /* Build a string entry choosing Redis's encoding (int / embstr / raw).
  * expire_ms < 0: no TTL. Returns a new entry owned by the caller. */
 entry *entry_new_string(const char *key, size_t klen, const char *val, size_t vlen, long long expire_ms);
+/* Same, but never int-encoded: embstr up to ENTRY_EMBSTR_MAX bytes, else raw (what
+ * Redis's createStringObject gives, e.g. INCRBYFLOAT results). */
+entry *entry_new_string_noint(const char *key, size_t klen, const char *val, size_t vlen, long long expire_ms);
 /* Build a string entry holding an integer (encoding int). */
 entry *entry_new_int(const char *key, size_t klen, long long v, long long expire_ms);
 /* Build a string entry that takes ownership of a wstr (encoding raw). */

@@ -36,8 +36,9 @@ int persist_bgsave(int schedule);
 /* LASTSAVE: Unix time of the last successful save (server start if none). */
 long long persist_lastsave(void);
 
-#define PERSIST_SHUTDOWN_NOSAVE 1
-#define PERSIST_SHUTDOWN_SAVE 2
+/* the same bits as config.h's SHUTDOWN_SAVE / SHUTDOWN_NOSAVE (shutdown-on-sigterm) */
+#define PERSIST_SHUTDOWN_SAVE 1
+#define PERSIST_SHUTDOWN_NOSAVE 2
 /* Before exiting (SHUTDOWN, SIGTERM/SIGINT): stop a background save, then save when
  * asked (SAVE) or when save points exist (unless NOSAVE), blocking writes meanwhile;
  * after a successful save further writes are refused so none can be acknowledged and

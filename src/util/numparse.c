@@ -59,14 +59,17 @@ int num_parse_double(const char *s, size_t len, double *out) {
 
 int num_parse_long_double(const char *s, size_t len, long double *out) {
     char buf[NUM_MAX_FLOAT_CHARS + 1];
-    if (len == 0 || len > NUM_MAX_FLOAT_CHARS) return -1;
+    if (len == 0 || len >= NUM_MAX_FLOAT_CHARS) return -1; /* Redis refuses 5120 chars too */
     memcpy(buf, s, len);
     buf[len] = '\0';
     if (isspace((unsigned char)buf[0])) return -1;
     char *end;
     errno = 0;
     long double v = strtold(buf, &end);
-    if ((size_t)(end - buf) != len || isnan(v) || errno == ERANGE) return -1;
+    if ((size_t)(end - buf) != len || isnan(v)) return -1;
+    /* out of range only when it overflowed to infinity or underflowed to zero: a
+     * subnormal result is a valid number (as Redis's string2ld) */
+    if (errno == ERANGE && (isinf(v) || v == 0)) return -1;
     *out = v;
     return 0;
 }
