@@ -50,6 +50,7 @@ static long long last_bgsave_try_s;
 static _Atomic long long rdb_saves;
 static _Atomic long long dirty_baseline;
 static long long load_keys_loaded, load_keys_expired;
+static long long last_cow_bytes;
 static _Atomic int loading_now;
 static _Atomic unsigned long long temp_counter;
 
@@ -175,6 +176,10 @@ static int body_empty(int fd, void *priv, char *err, size_t errlen) {
 
 /* Bookkeeping after a successful save (state_lock held). */
 static void persist_saved_locked(const struct snapshot_stats *st) {
+    last_cow_bytes = st->cow_bytes;
+    log_notice("Snapshot: %lld keys, %lld bytes; %lld shards (%lld bytes, peak %lld queued) copied ahead of it by "
+               "writers",
+               atomic_load(&st->keys_done), st->bytes, st->cow_shards, st->cow_bytes, st->cow_peak);
     atomic_store(&lastsave_s, clock_ms() / 1000);
     atomic_store(&last_bgsave_ok, 1);
     atomic_fetch_add(&rdb_saves, 1);
@@ -490,7 +495,7 @@ size_t persist_info(char *buf, size_t size) {
     long long processed = busy ? atomic_load(&cur_stats.keys_done) : 0;
     long long total = busy ? atomic_load(&cur_stats.keys_total) : 0;
     long long last_secs = last_bgsave_secs;
-    long long loaded = load_keys_loaded, expired = load_keys_expired;
+    long long loaded = load_keys_loaded, expired = load_keys_expired, cow = last_cow_bytes;
     pthread_mutex_unlock(&state_lock);
     int n = snprintf(buf, size,
                      "loading:%d\r\nasync_loading:0\r\ncurrent_cow_peak:0\r\ncurrent_cow_size:0\r\n"
@@ -498,7 +503,7 @@ size_t persist_info(char *buf, size_t size) {
                      "current_save_keys_total:%lld\r\nrdb_changes_since_last_save:%lld\r\n"
                      "rdb_bgsave_in_progress:%d\r\nrdb_last_save_time:%lld\r\nrdb_last_bgsave_status:%s\r\n"
                      "rdb_last_bgsave_time_sec:%lld\r\nrdb_current_bgsave_time_sec:%lld\r\nrdb_saves:%lld\r\n"
-                     "rdb_last_cow_size:0\r\nrdb_last_load_keys_expired:%lld\r\nrdb_last_load_keys_loaded:%lld\r\n"
+                     "rdb_last_cow_size:%lld\r\nrdb_last_load_keys_expired:%lld\r\nrdb_last_load_keys_loaded:%lld\r\n"
                      "aof_enabled:%d\r\naof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0\r\n"
                      "aof_last_rewrite_time_sec:-1\r\naof_current_rewrite_time_sec:-1\r\n"
                      "aof_last_bgrewrite_status:ok\r\naof_rewrites:0\r\naof_rewrites_consecutive_failures:0\r\n"
@@ -506,7 +511,7 @@ size_t persist_info(char *buf, size_t size) {
                      "module_fork_last_cow_size:0\r\n",
                      persist_loading(), processed, total, persist_dirty(), in_bg, persist_lastsave(),
                      atomic_load(&last_bgsave_ok) ? "ok" : "err", last_secs, cur_secs, atomic_load(&rdb_saves),
-                     expired, loaded, (int)server_config.appendonly);
+                     cow, expired, loaded, (int)server_config.appendonly);
     if (n < 0) n = 0;
     return (size_t)n < size ? (size_t)n : size ? size - 1 : 0;
 }

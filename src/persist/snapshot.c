@@ -34,6 +34,7 @@ static long long snap_time;
 static int snap_compress;
 static _Atomic int snap_aborting;
 static struct snapshot_stats *snap_progress;
+static _Atomic long long cow_shards, cow_bytes, queued_bytes, queued_peak;
 static pthread_mutex_t queue_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct snap_piece *queue_head, *queue_tail;
 
@@ -77,6 +78,10 @@ static struct snap_piece *ser_table(int dbid, struct ktable *kt) {
 }
 
 static void queue_push(struct snap_piece *p) {
+    long long q = atomic_fetch_add(&queued_bytes, (long long)p->len) + (long long)p->len;
+    long long peak = atomic_load(&queued_peak);
+    while (q > peak && !atomic_compare_exchange_weak(&queued_peak, &peak, q)) {
+    }
     pthread_mutex_lock(&queue_lock);
     p->next = NULL;
     if (queue_tail) queue_tail->next = p;
@@ -107,7 +112,11 @@ static void cow_before_write(int dbid, uint32_t shard) {
     done_epoch[id] = snap_epoch;
     if (atomic_load(&snap_aborting)) return;
     struct snap_piece *p = ser_table(dbid, &db_get(dbid)->shards[shard].kt);
-    if (p) queue_push(p);
+    if (p) {
+        atomic_fetch_add(&cow_shards, 1);
+        atomic_fetch_add(&cow_bytes, (long long)p->len);
+        queue_push(p);
+    }
 }
 
 static int cow_adopt_table(int dbid, uint32_t shard, struct ktable *kt) {
@@ -189,6 +198,7 @@ static int drain_queue(struct emit_state *es) {
     struct snap_piece *p = queue_take_all();
     while (p) {
         struct snap_piece *n = p->next;
+        atomic_fetch_sub(&queued_bytes, (long long)p->len);
         if (emit_piece(es, p) != 0) rc = -1;
         p = n;
     }
@@ -227,6 +237,10 @@ int snapshot_write(int fd, const struct snapshot_opts *o, struct snapshot_stats 
         atomic_store(&st->keys_done, 0);
     }
     snap_progress = st;
+    atomic_store(&cow_shards, 0);
+    atomic_store(&cow_bytes, 0);
+    atomic_store(&queued_bytes, 0);
+    atomic_store(&queued_peak, 0);
     atomic_fetch_or(&db_write_gate, DB_GATE_COW);
     lockset_release(&all);
     lockset_free(&all);
@@ -259,7 +273,12 @@ int snapshot_write(int fd, const struct snapshot_opts *o, struct snapshot_stats 
     if (atomic_load(&snap_aborting)) ps_fail(&out, "snapshot aborted");
     rdb_save_footer(&out);
     ps_sync(&out);
-    if (st) st->bytes = (long long)out.offset;
+    if (st) {
+        st->bytes = (long long)out.offset;
+        st->cow_shards = atomic_load(&cow_shards);
+        st->cow_bytes = atomic_load(&cow_bytes);
+        st->cow_peak = atomic_load(&queued_peak);
+    }
     int rc = 0;
     if (ps_failed(&out)) {
         snprintf(err, errlen, "%s", out.error);

@@ -39,6 +39,9 @@ struct snapshot_stats {
     _Atomic long long keys_total;
     _Atomic long long keys_done;
     long long bytes;
+    long long cow_shards;        /* shards serialized by writers ahead of the snapshot */
+    long long cow_bytes;         /* ... and their bytes (Redis's rdb_last_cow_size analogue) */
+    long long cow_peak;          /* most bytes queued at once */
 };
 
 /* Allocate the per-shard state and install the db hooks (after db_init_all). */
