@@ -1,21 +1,49 @@
 #!/bin/sh
-# Installs (as root on Debian) or names (otherwise) the Debian packages Warden needs
-# to build and test. Usage: install-deps.sh [--check-or-install]
+# Installs (as root on Debian) or names (otherwise) the Debian packages Warden needs.
+#   install-deps.sh [--check-or-install]   what `make`, `make test` and `make bench` need
+#   install-deps.sh --all                  that plus the tools of `make lint` / `make fuzz`
+# Quiet when nothing is missing, so every `make` can call it.
 set -e
-PKGS="gcc make pkg-config libssl-dev libjemalloc-dev python3 python3-pytest python3-redis redis-tools redis-server"
+# build: gcc make pkg-config libssl-dev libjemalloc-dev
+# tests: python3 python3-pytest python3-pytest-timeout python3-redis redis-tools (redis-cli)
+# bench: redis-tools (redis-benchmark), redis-server (the comparison), procps (pgrep),
+#        iproute2 (ss)
+PKGS="gcc make pkg-config libssl-dev libjemalloc-dev python3 python3-pytest python3-pytest-timeout
+python3-redis redis-tools redis-server procps iproute2"
+EXTRA="clang cppcheck"
+[ "${1:-}" = "--all" ] && PKGS="$PKGS $EXTRA"
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+  # Not Debian: check the commands only, and let the build report anything else.
+  for c in cc make python3 redis-cli; do
+    command -v "$c" >/dev/null 2>&1 || { echo "missing command: $c (see scripts/install-deps.sh for the list)" >&2; exit 1; }
+  done
+  exit 0
+fi
+
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0
+
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing missing packages:$missing"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends $missing >/dev/null
-  # Debian's redis-server package may start a system instance on 6379; Warden's tests
-  # use their own ports, but `make run` wants 6379 free.
-  if command -v service >/dev/null 2>&1; then service redis-server stop >/dev/null 2>&1 || true; fi
+  # A fresh machine may have no package lists yet; an install that fails with stale
+  # lists is retried once after an update.
+  if ! apt-get install -y -qq --no-install-recommends $missing >/dev/null 2>&1; then
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  fi
+  # Debian's redis-server package starts a system instance on 6379 where an init
+  # system runs; `make run` wants 6379, so stop it (tests use their own ports).
+  case "$missing" in
+    *redis-server*)
+      if command -v service >/dev/null 2>&1; then service redis-server stop >/dev/null 2>&1 || true; fi
+      if command -v systemctl >/dev/null 2>&1; then systemctl disable --now redis-server >/dev/null 2>&1 || true; fi
+      ;;
+  esac
   exit 0
 fi
 echo "missing Debian packages:$missing" >&2

@@ -16,6 +16,12 @@ void lockset_thread_init(void) {
     held_bytes = need;
 }
 
+void lockset_thread_free(void) {
+    wfree(held_bits);
+    held_bits = NULL;
+    held_bytes = 0;
+}
+
 static inline int bit_get(uint32_t id) { return (held_bits[id >> 3] >> (id & 7)) & 1; }
 static inline void bit_set(uint32_t id, int v) {
     if (v) held_bits[id >> 3] |= (uint8_t)(1u << (id & 7));
@@ -111,10 +117,4 @@ void shard_unlock_taken(int dbid, uint32_t shard) {
     assert(bit_get(id));
     bit_set(id, 0);
     pthread_mutex_unlock(lock_of(id));
-}
-
-void lockset_thread_free(void) {
-    wfree(held_bits);
-    held_bits = NULL;
-    held_bytes = 0;
 }

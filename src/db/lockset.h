@@ -28,5 +28,6 @@ int shard_lock_once(int dbid, uint32_t shard);
 void shard_unlock_taken(int dbid, uint32_t shard);
 int shard_held(int dbid, uint32_t shard);
 void lockset_thread_init(void);
-void lockset_thread_free(void); /* at thread exit */
+/* Release the calling thread's held-lock bitmap (at thread exit; LeakSanitizer). */
+void lockset_thread_free(void);
 #endif

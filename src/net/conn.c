@@ -189,7 +189,7 @@ static void conn_process(struct client *c, char *buf, size_t len, int in_qbuf) {
         int st = resp_parse(&c->parser, &lim, buf + off, len - off, &err);
         if (st == RESP_NEED_MORE) break;
         if (st == RESP_ERROR) {
-            reply_error(&c->out, err);
+            reply_errorf(&c->out, "ERR %s", err); /* the parser's texts carry no error code */
             log_verbose("Protocol error (%s) from client: id=%llu addr=%s", err, c->id, c->addr);
             atomic_fetch_or(&c->flags, CLIENT_CLOSE_AFTER_REPLY);
             off = len;
@@ -237,7 +237,13 @@ static void conn_read(struct client *c) {
     ssize_t n;
     if (c->qlen) {
         size_t want = c->qlen + 16 * 1024;
-        if (c->parser.need_total > want) want = c->parser.need_total;
+        /* Grow toward the declared size of a big argument, but at most double at a time:
+         * a client that declares a 512 MB bulk and then sends a few bytes must not make
+         * us reserve 512 MB (it would count in used_memory and trip maxmemory). */
+        if (c->parser.need_total > want) {
+            size_t doubled = c->qcap * 2;
+            want = c->parser.need_total < doubled ? c->parser.need_total : doubled;
+        }
         if (want > c->qcap) {
             size_t cap = c->qcap * 2 > want ? c->qcap * 2 : want;
             c->qbuf = wrealloc(c->qbuf, cap);

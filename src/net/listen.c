@@ -173,7 +173,7 @@ void listen_accept(unsigned tag) {
             STAT_INC(rejected_conns);
             continue;
         }
-        if (registry_count() >= server_config.maxclients) {
+        if (registry_count() + worker_pending_sockets() >= server_config.maxclients) {
             static const char msg[] = "-ERR max number of clients reached\r\n";
             ssize_t w = write(fd, msg, sizeof(msg) - 1);
             (void)w;

@@ -21,6 +21,9 @@
 static struct worker *workers;
 static int nworkers;
 static _Atomic unsigned next_worker;
+/* Incremented before a hand-off is posted, decremented after the client is registered:
+ * registered + pending never undercounts (it may briefly count one twice). */
+static _Atomic long long pending_sockets;
 static _Thread_local struct worker *self;
 
 int worker_count(void) { return nworkers; }
@@ -44,6 +47,7 @@ static void worker_adopt(void *arg) {
     struct socket_handoff *h = arg;
     struct client *c = conn_create(self, h->fd, h->is_unix);
     wfree(h);
+    atomic_fetch_sub(&pending_sockets, 1);
     if (!c) return;
     struct epoll_event ev = {.events = EPOLLIN, .data.ptr = c};
     if (epoll_ctl(self->epfd, EPOLL_CTL_ADD, c->fd, &ev) != 0) conn_close(c);
@@ -54,8 +58,11 @@ void worker_assign_socket(int fd, int is_unix) {
     struct socket_handoff *h = wmalloc(sizeof(*h));
     h->fd = fd;
     h->is_unix = is_unix;
+    atomic_fetch_add(&pending_sockets, 1);
     mailbox_post(&workers[i].mb, worker_adopt, h);
 }
+
+long long worker_pending_sockets(void) { return atomic_load(&pending_sockets); }
 
 static void worker_cron(struct worker *w) {
     long long now_ms = clock_ms();
@@ -108,8 +115,9 @@ static void *worker_main(void *arg) {
     /* shutting down: give pending replies one chance to leave, then close everything */
     mailbox_drain(&w->mb);
     while (w->clients) {
-        conn_flush(w->clients);
-        conn_close(w->clients);
+        /* conn_flush closes the client itself on a write error or a pending close */
+        struct client *c = w->clients;
+        if (conn_flush(c) == 0) conn_close(c);
     }
     lockset_thread_free();
     return NULL;

@@ -33,6 +33,9 @@ struct worker *worker_get(int i);
 struct worker *worker_self(void);   /* the calling thread's worker, or NULL */
 /* Any thread: hand a freshly accepted socket to the next worker (round robin). */
 void worker_assign_socket(int fd, int is_unix);
+/* Sockets handed over but not yet adopted by their worker (counted with the clients
+ * for maxclients, so a burst of connections cannot slip past the limit). */
+long long worker_pending_sockets(void);
 /* Owner thread: (re)watch a client's fd for writability. */
 void worker_want_write(struct client *c, int on);
 void worker_post(struct worker *w, mail_fn fn, void *arg);

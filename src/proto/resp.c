@@ -68,6 +68,11 @@ static long long resp_find_crlf(const char *buf, size_t from, size_t len) {
     return -1;
 }
 
+/* isspace() in the C locale, without the locale lookup. */
+static inline int resp_is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
 static int hexval(int c) {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -78,11 +83,14 @@ static int hexval(int c) {
 /* Split an inline line in place with redis-cli's quoting rules. Returns 0 or -1 on
  * unbalanced quotes. */
 static int resp_split_inline(struct resp_parser *p, char *buf, size_t start, size_t end) {
+    /* The line ends at a NUL byte, as for Redis's C-string splitter: without this the
+     * unquoted branch below would stop at the NUL without consuming it and push empty
+     * arguments forever. A quote still open at the NUL is an unbalanced quote. */
+    const char *nul = memchr(buf + start, '\0', end - start);
+    if (nul) end = (size_t)(nul - buf);
     size_t i = start;
     while (1) {
-        while (i < end && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n' ||
-                           buf[i] == '\v' || buf[i] == '\f'))
-            i++;
+        while (i < end && resp_is_space(buf[i])) i++;
         if (i >= end) return 0;
         size_t out = i, arg_start = i;
         int inq = 0, insq = 0, done = 0;
@@ -107,9 +115,7 @@ static int resp_split_inline(struct resp_parser *p, char *buf, size_t start, siz
                     i += 2;
                 } else if (buf[i] == '"') {
                     /* closing quote must be followed by a space or the end */
-                    if (i + 1 < end && buf[i + 1] != ' ' && buf[i + 1] != '\t' && buf[i + 1] != '\r' &&
-                        buf[i + 1] != '\n')
-                        return -1;
+                    if (i + 1 < end && !resp_is_space(buf[i + 1])) return -1;
                     done = 1;
                     i++;
                 } else {
@@ -121,9 +127,7 @@ static int resp_split_inline(struct resp_parser *p, char *buf, size_t start, siz
                     buf[out++] = '\'';
                     i += 2;
                 } else if (buf[i] == '\'') {
-                    if (i + 1 < end && buf[i + 1] != ' ' && buf[i + 1] != '\t' && buf[i + 1] != '\r' &&
-                        buf[i + 1] != '\n')
-                        return -1;
+                    if (i + 1 < end && !resp_is_space(buf[i + 1])) return -1;
                     done = 1;
                     i++;
                 } else {

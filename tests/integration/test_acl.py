@@ -25,6 +25,16 @@ def admin(server):
     c.close()
 
 
+def need(c, *cmds):
+    """Skip until the command families a test relies on exist on this branch."""
+    for cmd in cmds:
+        try:
+            c.execute_command("ACL", "DRYRUN", "default", cmd, "x", "y", "z")
+        except redis.ResponseError as e:
+            if "not found" in str(e):
+                pytest.skip("needs %s" % cmd)
+
+
 def as_user(server, user, pw):
     return server.client(username=user, password=pw)
 
@@ -36,6 +46,7 @@ def test_default_user(admin):
 
 
 def test_setuser_and_list(admin):
+    need(admin, "hset")
     assert admin.execute_command("ACL", "SETUSER", "alice", "on", ">pw", "~cache:*", "%R~ro:*", "&chan*", "+get",
                                  "+@string", "-set", "(~other* +@hash)") == b"OK"
     line = [l for l in admin.execute_command("ACL", "LIST") if l.startswith(b"user alice")][0].decode()
@@ -76,6 +87,7 @@ def test_setuser_errors(admin):
 
 
 def test_auth_and_noperm(server, admin):
+    need(admin, "publish")
     admin.execute_command("ACL", "SETUSER", "carol", "on", ">pw", "~a*", "&ch", "+get", "+set", "+publish")
     c = as_user(server, "carol", "pw")
     assert err(c.get, "b") == "NOPERM this user has no permissions to access one of the keys used as arguments"
