@@ -37,7 +37,7 @@ FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 20
 FUZZF        := -std=c11 -D_GNU_SOURCE -Isrc -g -O1 -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=undefined -DWARDEN_NO_JEMALLOC
-FUZZ_TARGETS := build/fuzz/fuzz_resp build/fuzz/fuzz_glob
+FUZZ_TARGETS := build/fuzz/fuzz_resp build/fuzz/fuzz_glob build/fuzz/fuzz_rdb_load
 
 .PHONY: all run test unit integration asan-integration bench deps deps-check clean asan lint fuzz
 all: deps-check build/warden
@@ -103,10 +103,18 @@ build/fuzz/fuzz_glob: fuzz/fuzz_glob.c src/util/glob.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZF) -o $@ $^
 
+# The RDB loader and every value codec it registers.
+FUZZ_PERSIST := src/persist/crc64.c src/persist/lzf.c src/persist/pstream.c src/persist/rdb_enc.c \
+                src/persist/rdb_load.c src/persist/rdb_types.c src/persist/rdb_string.c src/db/entry.c \
+                src/util/alloc.c src/util/numparse.c
+build/fuzz/fuzz_rdb_load: fuzz/fuzz_rdb_load.c $(FUZZ_PERSIST)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZF) -o $@ $^
+
 # Each target runs FUZZ_SECONDS from its seed corpus (new inputs go to fuzz/corpus-run/,
 # which git ignores); a crash leaves its input in build/fuzz/ and fails the target.
 fuzz: $(FUZZ_TARGETS)
-	@set -e; for t in resp glob; do \
+	@set -e; for t in resp glob rdb_load; do \
 	    mkdir -p fuzz/corpus-run/$$t; \
 	    echo "== fuzz_$$t for $(FUZZ_SECONDS)s"; \
 	    build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -dict=fuzz/$$t.dict \

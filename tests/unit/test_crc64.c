@@ -1,18 +1,8 @@
 /* test_crc64.c — CRC-64 (Jones, reflected) against known vectors, and equality of the
  * 8-byte-at-a-time path with a bit-by-bit reference over every split and alignment. */
 #include "persist/crc64.h"
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include "unit.h"
 
-static int failures;
-#define CHECK(cond)                                                                \
-    do {                                                                           \
-        if (!(cond)) {                                                             \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                            \
-        }                                                                          \
-    } while (0)
 
 /* Bit-at-a-time reference straight from the definition (reflected polynomial). */
 static uint64_t crc64_ref(uint64_t crc, const unsigned char *p, size_t n) {
@@ -41,10 +31,5 @@ int main(void) {
         CHECK(whole == crc64_ref(0, buf + off, n));
         for (size_t split = 0; split <= n; split += 7) CHECK(crc64(crc64(0, buf + off, split), buf + off + split, n - split) == whole);
     }
-    if (failures) {
-        fprintf(stderr, "test_crc64: %d failure(s)\n", failures);
-        return 1;
-    }
-    printf("test_crc64: ok\n");
-    return 0;
+    return unit_summary();
 }

@@ -2,18 +2,8 @@
  * and hostile streams: the decompressor must refuse (return 0) without reading or
  * writing outside its buffers (ASan watches). */
 #include "persist/lzf.h"
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include "unit.h"
 
-static int failures;
-#define CHECK(cond)                                                                \
-    do {                                                                           \
-        if (!(cond)) {                                                             \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                            \
-        }                                                                          \
-    } while (0)
 
 static void round_trip(const unsigned char *in, size_t n) {
     size_t cap = n + n / 16 + 64;
@@ -80,10 +70,5 @@ int main(void) {
         free(o);
     }
     free(buf);
-    if (failures) {
-        fprintf(stderr, "test_lzf: %d failure(s)\n", failures);
-        return 1;
-    }
-    printf("test_lzf: ok\n");
-    return 0;
+    return unit_summary();
 }
