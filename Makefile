@@ -37,7 +37,7 @@ FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 20
 FUZZF        := -std=c11 -D_GNU_SOURCE -Isrc -g -O1 -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=undefined -DWARDEN_NO_JEMALLOC
-FUZZ_TARGETS := build/fuzz/fuzz_resp build/fuzz/fuzz_glob build/fuzz/fuzz_rdb_load
+FUZZ_TARGETS := build/fuzz/fuzz_resp build/fuzz/fuzz_glob build/fuzz/fuzz_rdb_load build/fuzz/fuzz_dump_payload
 
 .PHONY: all run test unit integration asan-integration bench deps deps-check clean asan lint fuzz
 all: deps-check build/warden
@@ -111,10 +111,14 @@ build/fuzz/fuzz_rdb_load: fuzz/fuzz_rdb_load.c $(FUZZ_PERSIST)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZF) -o $@ $^
 
+build/fuzz/fuzz_dump_payload: fuzz/fuzz_dump_payload.c src/persist/rdb_dump.c $(FUZZ_PERSIST)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZF) -o $@ $^
+
 # Each target runs FUZZ_SECONDS from its seed corpus (new inputs go to fuzz/corpus-run/,
 # which git ignores); a crash leaves its input in build/fuzz/ and fails the target.
 fuzz: $(FUZZ_TARGETS)
-	@set -e; for t in resp glob rdb_load; do \
+	@set -e; for t in resp glob rdb_load dump_payload; do \
 	    mkdir -p fuzz/corpus-run/$$t; \
 	    echo "== fuzz_$$t for $(FUZZ_SECONDS)s"; \
 	    build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -dict=fuzz/$$t.dict \
