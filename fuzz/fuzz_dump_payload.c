@@ -3,6 +3,7 @@
  * appended (version 10 + the right CRC-64) so the decoder itself is exercised, not
  * just the checksum. A decoded entry must re-encode, and that payload must decode to
  * the same string. No crash, over-read, UB or leak for any input. */
+#include "config.h"
 #include "db/entry.h"
 #include "persist/crc64.h"
 #include "persist/rdb_dump.h"
@@ -38,7 +39,12 @@ static void try_payload(const unsigned char *p, size_t len) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len) {
-    rdb_types_init();
+    static int ready;
+    if (!ready) { /* defaults for the limits the value codecs read (list-max-listpack-size...) */
+        config_init();
+        rdb_types_init();
+        ready = 1;
+    }
     unsigned char *copy = malloc(len ? len : 1);
     memcpy(copy, data, len);
     try_payload(copy, len);

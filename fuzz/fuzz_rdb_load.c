@@ -3,6 +3,7 @@
  * size heap copy, once with checksum verification off (so the fuzzer reaches the
  * record parsers) and once on. Must never crash, over-read, leak or trip UBSan; every
  * entry handed to the sink must be well formed (its key and string readable). */
+#include "config.h"
 #include "db/entry.h"
 #include "persist/pstream.h"
 #include "persist/rdb_load.h"
@@ -23,7 +24,12 @@ static int sink(void *priv, int dbid, entry *e, char *err, size_t errlen) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len) {
-    rdb_types_init();
+    static int ready;
+    if (!ready) { /* defaults for the limits the value codecs read (list-max-listpack-size...) */
+        config_init();
+        rdb_types_init();
+        ready = 1;
+    }
     unsigned char *copy = malloc(len ? len : 1);
     memcpy(copy, data, len);
     for (int verify = 0; verify < 2; verify++) {

@@ -5,7 +5,11 @@
 #include "acl/acl_log.h"
 #include "acl/audit.h"
 #include "acl/auth_throttle.h"
+#include "cmd/info.h"
+#include "cmd/slowlog.h"
+#include "cmd/client_cmd.h"
 #include "cmd/table.h"
+#include "db/blocking.h"
 #include "config.h"
 #include "db/db.h"
 #include "db/lockset.h"
@@ -31,7 +35,10 @@
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <stddef.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 struct server_info server_info;
@@ -147,6 +154,31 @@ static int server_setup_acl(void) {
     return 0;
 }
 
+/* systemd readiness (`supervised systemd`, or `auto` under systemd): send READY=1 to
+ * $NOTIFY_SOCKET, as sd_notify does, so a Type=notify unit sees the server start. */
+static void server_notify_supervisor(void) {
+    int mode = server_config.supervised;
+    const char *sock = getenv("NOTIFY_SOCKET");
+    if (!sock || !sock[0] || (mode != SUPERVISED_SYSTEMD && mode != SUPERVISED_AUTODETECT)) {
+        if (mode == SUPERVISED_SYSTEMD) log_warning("systemd supervision requested, but NOTIFY_SOCKET not found");
+        return;
+    }
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    size_t len = strlen(sock);
+    if (len >= sizeof(sa.sun_path)) return;
+    memcpy(sa.sun_path, sock, len);
+    if (sa.sun_path[0] == '@') sa.sun_path[0] = '\0'; /* abstract namespace */
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return;
+    static const char msg[] = "READY=1\nSTATUS=Ready to accept connections\n";
+    ssize_t w = sendto(fd, msg, sizeof(msg) - 1, 0, (struct sockaddr *)&sa,
+                       (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len));
+    if (w < 0) log_warning("systemd notification failed: %s", strerror(errno));
+    else log_notice("Supervised by systemd. Please make sure you set appropriate values for TimeoutStartSec and "
+                    "TimeoutStopSec in your service unit.");
+    close(fd);
+}
+
 static void server_cron(void) {
     atomic_fetch_add(&cron_loops, 1);
     db_update_lru_clock();
@@ -155,6 +187,7 @@ static void server_cron(void) {
     long long period_us = 1000000 / (hz > 0 ? hz : 10);
     long long budget = period_us / 4 + (period_us / 40) * (server_config.active_expire_effort - 1);
     db_active_expire_cycle(budget);
+    info_cron(); /* INFO's sampled rates and peaks */
     persist_cron();
 }
 
@@ -201,6 +234,7 @@ int server_main(int argc, char **argv) {
     lockset_thread_init();
     command_table_init(STATS_MAX_THREADS < threads + 2 ? STATS_MAX_THREADS : threads + 2);
     if (server_setup_acl() != 0) return 1;
+    client_cmd_set_unblock_handler(blocking_unblock_id); /* CLIENT UNBLOCK */
     persist_init();
     if (persist_load_at_startup() != 0) return 1;
     if (listen_open_all() != 0) return 1;
@@ -221,6 +255,7 @@ int server_main(int argc, char **argv) {
     ev.data.u32 = TAG_SHUTDOWN;
     epoll_ctl(epfd, EPOLL_CTL_ADD, shutdown_efd, &ev);
     log_notice("Ready to accept connections tcp (port %d)", server_config.port);
+    server_notify_supervisor();
 
     long long last_cron = 0;
     int running = 1;
@@ -276,5 +311,6 @@ int server_main(int argc, char **argv) {
     db_free_all();
     acl_shutdown();
     lockset_thread_free();
+    slowlog_free_all();
     return 0;
 }

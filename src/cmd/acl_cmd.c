@@ -345,24 +345,24 @@ static void acl_help_command(struct client *c) {
     for (int i = 0; i < n; i++) reply_status(&c->out, lines[i]);
 }
 
-#define ACL_SUB(nm, fn, ar, fl, summ)                                                                           \
-    {.name = nm, .proc = fn, .arity = ar, .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_SENTINEL | (fl), \
+#define ACL_SUB(nm, fn, ar, fl, summ)                                                              \
+    {.name = nm, .proc = fn, .arity = ar, .flags = CMD_LOADING | CMD_STALE | CMD_SENTINEL | (fl),   \
      .acl = 0, .summary = summ, .since = "6.0.0", .group = "server", .complexity = "O(1)"}
 
 static struct command acl_subcommands[] = {
-    ACL_SUB("cat", acl_cat_command, -2, 0, "Lists the ACL categories, or the commands inside a category."),
-    ACL_SUB("deluser", acl_deluser_command, -3, CMD_ADMIN, "Deletes ACL users, and terminates their connections."),
-    ACL_SUB("dryrun", acl_dryrun_command, -4, CMD_ADMIN, "Simulates the execution of a command by a user, without executing the command."),
-    ACL_SUB("genpass", acl_genpass_command, -2, 0, "Generates a pseudorandom, secure password that can be used to identify ACL users."),
-    ACL_SUB("getuser", acl_getuser_command, 3, CMD_ADMIN, "Lists the ACL rules of a user."),
+    ACL_SUB("cat", acl_cat_command, -2, CMD_NOSCRIPT | 0, "Lists the ACL categories, or the commands inside a category."),
+    ACL_SUB("deluser", acl_deluser_command, -3, CMD_NOSCRIPT | CMD_ADMIN, "Deletes ACL users, and terminates their connections."),
+    ACL_SUB("dryrun", acl_dryrun_command, -4, CMD_NOSCRIPT | CMD_ADMIN, "Simulates the execution of a command by a user, without executing the command."),
+    ACL_SUB("genpass", acl_genpass_command, -2, CMD_NOSCRIPT | 0, "Generates a pseudorandom, secure password that can be used to identify ACL users."),
+    ACL_SUB("getuser", acl_getuser_command, 3, CMD_NOSCRIPT | CMD_ADMIN, "Lists the ACL rules of a user."),
     ACL_SUB("help", acl_help_command, 2, 0, "Returns helpful text about the different subcommands."),
-    ACL_SUB("list", acl_list_command, 2, CMD_ADMIN, "Dumps the effective rules in ACL file format."),
-    ACL_SUB("load", acl_load_command, 2, CMD_ADMIN, "Reloads the rules from the configured ACL file."),
-    ACL_SUB("log", acl_log_command, -2, CMD_ADMIN, "Lists recent security events generated due to ACL rules."),
-    ACL_SUB("save", acl_save_command, 2, CMD_ADMIN, "Saves the effective ACL rules in the configured ACL file."),
-    ACL_SUB("setuser", acl_setuser_command, -3, CMD_ADMIN, "Creates and modifies an ACL user and its rules."),
-    ACL_SUB("users", acl_users_command, 2, CMD_ADMIN, "Lists all ACL users."),
-    ACL_SUB("whoami", acl_whoami_command, 2, 0, "Returns the authenticated username of the current connection."),
+    ACL_SUB("list", acl_list_command, 2, CMD_NOSCRIPT | CMD_ADMIN, "Dumps the effective rules in ACL file format."),
+    ACL_SUB("load", acl_load_command, 2, CMD_NOSCRIPT | CMD_ADMIN, "Reloads the rules from the configured ACL file."),
+    ACL_SUB("log", acl_log_command, -2, CMD_NOSCRIPT | CMD_ADMIN, "Lists recent security events generated due to ACL rules."),
+    ACL_SUB("save", acl_save_command, 2, CMD_NOSCRIPT | CMD_ADMIN, "Saves the effective ACL rules in the configured ACL file."),
+    ACL_SUB("setuser", acl_setuser_command, -3, CMD_NOSCRIPT | CMD_ADMIN, "Creates and modifies an ACL user and its rules."),
+    ACL_SUB("users", acl_users_command, 2, CMD_NOSCRIPT | CMD_ADMIN, "Lists all ACL users."),
+    ACL_SUB("whoami", acl_whoami_command, 2, CMD_NOSCRIPT | 0, "Returns the authenticated username of the current connection."),
     CMD_END,
 };
 

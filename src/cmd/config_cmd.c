@@ -2,6 +2,7 @@
  * The values, their checks and the file rewriting live in config*.c; this file only
  * turns arguments into calls and results into replies. */
 #include "client.h"
+#include "cmd/errorstats.h"
 #include "cmd/dispatch.h"
 #include "cmd/families.h"
 #include "cmd/table.h"
@@ -82,6 +83,7 @@ static void config_set_command(struct client *c) {
 static void config_resetstat_command(struct client *c) {
     stats_reset();
     command_stats_reset();
+    errorstats_reset();
     reply_ok(&c->out);
 }
 

@@ -179,7 +179,7 @@ static void reset_command(struct client *c) {
 }
 
 struct command connection_commands[] = {
-    {.name = "ping", .proc = ping_command, .arity = -1, .flags = CMD_FAST | CMD_STALE | CMD_LOADING, .acl = ACL_CONNECTION,
+    {.name = "ping", .proc = ping_command, .arity = -1, .flags = CMD_FAST, .acl = ACL_CONNECTION,
      .summary = "Returns the server's liveliness response.", .since = "1.0.0", .group = "connection", .complexity = "O(1)"},
     {.name = "echo", .proc = echo_command, .arity = 2, .flags = CMD_FAST | CMD_STALE | CMD_LOADING, .acl = ACL_CONNECTION,
      .summary = "Returns the given string.", .since = "1.0.0", .group = "connection", .complexity = "O(1)"},

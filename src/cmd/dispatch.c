@@ -3,9 +3,12 @@
 #include "acl/acl.h"
 #include "acl/acl_log.h"
 #include "acl/audit.h"
+#include "cmd/errorstats.h"
+#include "cmd/slowlog.h"
 #include "client.h"
 #include "cmd/table.h"
 #include "config.h"
+#include "db/blocking.h"
 #include "db/db.h"
 #include "db/lockset.h"
 #include "net/worker.h"
@@ -93,6 +96,24 @@ int dispatch_must_wait(struct client *c) {
     return (cmd->flags & (CMD_WRITE | CMD_MAY_REPLICATE)) != 0;
 }
 
+/* CMD_PROTECTED commands (DEBUG; MODULE once it exists) run only when their option
+ * says yes, or "local" and the client is on loopback or a unix socket. Replies with
+ * Redis's error and returns 1 when refused. */
+static int dispatch_protected_refused(struct client *c, const struct command *cmd) {
+    const struct command *top = cmd->parent ? cmd->parent : cmd;
+    int is_debug = strcmp(top->name, "debug") == 0;
+    int setting = is_debug ? server_config.enable_debug_command : server_config.enable_module_command;
+    if (setting == CONFIG_ALLOW_YES) return 0;
+    if (setting == CONFIG_ALLOW_LOCAL && (atomic_load_explicit(&c->flags, memory_order_relaxed) & CLIENT_LOOPBACK))
+        return 0;
+    reply_errorf(&c->out,
+                 "ERR %s command not allowed. If the %s option is set to \"local\", you can run it from a local "
+                 "connection, otherwise you need to set this option in the configuration file, and then restart the "
+                 "server.",
+                 is_debug ? "DEBUG" : "MODULE", is_debug ? "enable-debug-command" : "enable-module-command");
+    return 1;
+}
+
 int dispatch_auth_required(struct client *c) {
     if (c->authenticated) return 0;
     acl_read_lock();
@@ -161,7 +182,7 @@ static void dispatch_audit(struct client *c, const struct command *cmd) {
     }
     audit_event("command", c->addr, acl_user_name(c->user), n, detail[0] ? detail : NULL);
 }
-void dispatch_client_closing(struct client *c) { (void)c; }
+void dispatch_client_closing(struct client *c) { blocking_client_gone(c); }
 
 void dispatch_collect_locks(struct client *c, const struct command *cmd, struct lockset *ls) {
     int dbid = atomic_load_explicit(&c->dbid, memory_order_relaxed);
@@ -195,6 +216,7 @@ void dispatch_call(struct client *c, const struct command *cmd) {
         atomic_store_explicit(&st->failed, atomic_load_explicit(&st->failed, memory_order_relaxed) + 1,
                               memory_order_relaxed);
     STAT_INC(commands);
+    slowlog_maybe_record(c, cmd, took);
 }
 
 static void dispatch_reject(struct client *c, const struct command *cmd) {
@@ -236,6 +258,10 @@ void dispatch_command(struct client *c) {
         dispatch_reject(c, cmd);
         goto done;
     }
+    if ((cmd->flags & CMD_PROTECTED) && dispatch_protected_refused(c, cmd)) {
+        dispatch_reject(c, cmd);
+        goto done;
+    }
     if (!c->authenticated && !(cmd->flags & CMD_NO_AUTH) && dispatch_auth_required(c)) {
         reply_error(&c->out, "NOAUTH Authentication required.");
         dispatch_reject(c, cmd);
@@ -266,9 +292,15 @@ void dispatch_command(struct client *c) {
     lockset_release(ls);
     db_set_command_time(0);
     if (audit_enabled()) dispatch_audit(c, cmd);
+    /* clients blocked on keys this command fed are served now, before its reply leaves */
+    if (blocking_ready_pending()) blocking_serve_ready();
 
 done:
-    if (c->out.errors != errors_before) STAT_ADD(error_replies, (long long)(c->out.errors - errors_before));
+    if (c->out.errors != errors_before) {
+        long long nerr = (long long)(c->out.errors - errors_before);
+        STAT_ADD(error_replies, nerr);
+        errorstats_count(c->out.error_code, strlen(c->out.error_code), nerr);
+    }
     fl = atomic_load_explicit(&c->flags, memory_order_relaxed);
     if (fl & CLIENT_REPLY_SKIP) atomic_fetch_and(&c->flags, ~CLIENT_REPLY_SKIP);
     c->out.muted = 0;

@@ -14,6 +14,8 @@ extern struct command expire_commands[];     /* cmd/expire_cmd.c */
 extern struct command string_commands[];     /* cmd/string.c */
 extern struct command bits_commands[];       /* cmd/bits.c */
 extern struct command acl_commands[];        /* cmd/acl_cmd.c */
+extern struct command list_commands[];       /* cmd/list_cmd.c */
+extern struct command hash_commands[];       /* cmd/hash_cmd.c */
 extern struct command persist_commands[];    /* cmd/persist_cmd.c (SAVE, BGSAVE) */
 extern struct command dump_commands[];       /* cmd/dump_cmd.c (DUMP, RESTORE) */
 #endif

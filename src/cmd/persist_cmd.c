@@ -41,7 +41,7 @@ struct command persist_commands[] = {
     {.name = "save", .proc = save_command, .arity = 1, .flags = PERSIST_FLAGS,
      .summary = "Synchronously save the dataset to disk", .since = "1.0.0", .group = "server",
      .complexity = "O(N) where N is the total number of keys in all databases"},
-    {.name = "bgsave", .proc = bgsave_command, .arity = -1, .flags = PERSIST_FLAGS,
+    {.name = "bgsave", .proc = bgsave_command, .arity = -1, .flags = CMD_ADMIN | CMD_NOSCRIPT | CMD_NO_ASYNC_LOADING,
      .summary = "Asynchronously save the dataset to disk", .since = "1.0.0", .group = "server",
      .complexity = "O(1)"},
     CMD_END,

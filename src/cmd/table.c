@@ -30,8 +30,9 @@ static _Thread_local int stats_slot;
 
 static struct command *family_list[] = {connection_commands, server_commands, client_commands, config_commands,
                                         info_commands,       introspect_commands, debug_commands, keys_commands,
-                                        expire_commands,     string_commands,     bits_commands, acl_commands,
-                                        persist_commands, dump_commands};
+                                        expire_commands,     string_commands,     bits_commands,
+                                        acl_commands,        list_commands,       hash_commands,
+                                        persist_commands,    dump_commands};
 
 static void table_add_id(struct command *c) {
     by_id = wrealloc(by_id, (size_t)(nids + 1) * sizeof(*by_id));

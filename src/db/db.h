@@ -90,6 +90,8 @@ void db_swap_contents(struct db *a, struct db *b);
 /* Active expiry: sample/scan shards with TTLs, delete what is due; returns keys expired.
  * Stops after about `budget_us` microseconds. Takes locks itself. */
 long long db_active_expire_cycle(long long budget_us);
+/* DEBUG SET-ACTIVE-EXPIRE: 0 stops the active cycle (lazy expiry still applies). */
+void db_active_expire_set_enabled(int on);
 /* Background freeing (UNLINK of big values, FLUSHALL ASYNC). */
 void db_lazyfree_entry(entry *e);
 void db_lazyfree_table(struct ktable *kt); /* takes the table's contents */

@@ -6,6 +6,9 @@
 
 static entry_value_free_fn type_free[8];
 static entry_value_dup_fn type_dup[8];
+static entry_value_cost_fn type_cost[8];
+
+void entry_register_cost(int type, entry_value_cost_fn cost_fn) { type_cost[type] = cost_fn; }
 
 void entry_register_type(int type, entry_value_free_fn free_fn, entry_value_dup_fn dup_fn) {
     type_free[type] = free_fn;
@@ -202,6 +205,7 @@ size_t entry_value_cost(const entry *e) {
         if (entry_encoding(e) == ENC_RAW) return walloc_size(entry_ptr(e));
         return 0;
     }
+    if (type_cost[entry_type(e)]) return type_cost[entry_type(e)](entry_encoding(e), entry_ptr(e));
     return walloc_size(entry_ptr(e));
 }
 

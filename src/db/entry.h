@@ -51,6 +51,8 @@ typedef struct wstr {
 
 static inline int entry_type(const entry *e) { return e->type_enc >> 4; }
 static inline int entry_encoding(const entry *e) { return e->type_enc & 15; }
+/* Switch a collection's encoding in place (the value pointer is updated separately). */
+static inline void entry_set_encoding(entry *e, int enc) { e->type_enc = (uint8_t)((e->type_enc & 0xF0) | (enc & 15)); }
 static inline int entry_has_expire(const entry *e) { return e->flags & ENTRY_F_EXPIRE; }
 static inline long long entry_expire(const entry *e) {
     long long v;
@@ -115,6 +117,10 @@ wstr *wstr_grow(wstr *s, size_t cap); /* may move; returns the new pointer */
 typedef void (*entry_value_free_fn)(int enc, void *ptr);
 typedef void *(*entry_value_dup_fn)(int enc, const void *ptr);
 void entry_register_type(int type, entry_value_free_fn free_fn, entry_value_dup_fn dup_fn);
+/* Optional O(1) estimate of a value's size in bytes (drives the lazy-free decision);
+ * without one, entry_value_cost counts only the value's top allocation. */
+typedef size_t (*entry_value_cost_fn)(int enc, const void *ptr);
+void entry_register_cost(int type, entry_value_cost_fn cost_fn);
 /* Approximate bytes used by the value (MEMORY USAGE, lazy-free decision). */
 size_t entry_value_cost(const entry *e);
 const char *entry_type_name(int type);

@@ -9,6 +9,7 @@
 #include "stats.h"
 #include "util/alloc.h"
 #include "util/clock.h"
+#include <stdatomic.h>
 
 #define EXPIRE_BUCKETS_PER_HOLD 64
 
@@ -24,6 +25,9 @@ static void collect_due(void *priv, entry *e) {
 }
 
 static uint32_t expire_db_cursor, expire_shard_cursor;
+static _Atomic int active_expire_enabled = 1;
+
+void db_active_expire_set_enabled(int on) { atomic_store(&active_expire_enabled, on); }
 
 /* Sweep part of one shard; returns keys expired. */
 static long long expire_shard(struct db *db, uint32_t s, int *done) {
@@ -56,6 +60,7 @@ static long long expire_shard(struct db *db, uint32_t s, int *done) {
 }
 
 long long db_active_expire_cycle(long long budget_us) {
+    if (!atomic_load(&active_expire_enabled)) return 0;
     long long start = clock_mono_us(), expired = 0;
     long long total_shards = (long long)db_count() * DB_SHARDS;
     long long visited = 0;

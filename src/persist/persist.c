@@ -375,8 +375,12 @@ void persist_after_flushall(void) {
 /* ---- loading ---- */
 
 static int persist_sink(void *priv, int dbid, entry *e, char *err, size_t errlen) {
-    (void)priv;
+    int merge = priv != NULL;
     struct db *db = db_get(dbid);
+    if (merge) {
+        db_put(db, e, 0);
+        return 0;
+    }
     const char *key = entry_key(e);
     size_t klen = entry_keylen(e);
     uint64_t h = ktable_hash(key, klen);
@@ -390,7 +394,7 @@ static int persist_sink(void *priv, int dbid, entry *e, char *err, size_t errlen
 }
 
 /* Load `path` into the (empty) dbs. Returns 0, 1 (no such file) or -1 with err. */
-static int persist_load_file(const char *path, char *err, size_t errlen) {
+static int persist_load_file(const char *path, int merge, char *err, size_t errlen) {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         if (errno == ENOENT) return 1;
@@ -408,7 +412,8 @@ static int persist_load_file(const char *path, char *err, size_t errlen) {
                                .now_ms = clock_ms(),
                                .skip_expired = 1,
                                .verify_checksum = server_config.rdbchecksum,
-                               .sink = persist_sink};
+                               .sink = persist_sink,
+                               .priv = merge ? (void *)1 : NULL};
     atomic_store(&loading_now, 1);
     int rc = rdb_load_stream(&s, &ctx, err, errlen);
     atomic_store(&loading_now, 0);
@@ -423,7 +428,7 @@ int persist_load_at_startup(void) {
     char fname[PATH_MAX], err[512] = "";
     config_copy_string(&server_config.dbfilename, fname, sizeof(fname));
     long long start = clock_mono_us();
-    int rc = persist_load_file(fname, err, sizeof(err));
+    int rc = persist_load_file(fname, 0, err, sizeof(err));
     if (rc == 1) return 0;
     if (rc != 0) {
         log_warning("Fatal error loading the DB: %s. Exiting.", err);
@@ -434,7 +439,7 @@ int persist_load_at_startup(void) {
     return 0;
 }
 
-int persist_debug_reload(char *err, size_t errlen) {
+int persist_debug_reload_ex(int flags, char *err, size_t errlen) {
     if (persist_claim() != 0) {
         snprintf(err, errlen, "ERR Background save already in progress");
         return -1;
@@ -443,24 +448,34 @@ int persist_debug_reload(char *err, size_t errlen) {
     lockset_init(&all);
     lockset_add_all(&all);
     lockset_acquire(&all);
-    int rc = persist_save_sync();
-    if (rc != 0) {
-        snprintf(err, errlen, "ERR Error trying to save the DB");
-    } else {
-        for (int d = 0; d < db_count(); d++) db_flush(db_get(d), 0);
+    int rc = 0;
+    if (flags & PERSIST_RELOAD_NOSAVE) {
+        pthread_mutex_lock(&state_lock);
+        busy = 0;
+        pthread_mutex_unlock(&state_lock);
+    } else if (persist_save_sync() != 0) {
+        snprintf(err, errlen, "ERR");
+        rc = -1;
+    }
+    if (rc == 0) {
+        if (!(flags & PERSIST_RELOAD_NOFLUSH))
+            for (int d = 0; d < db_count(); d++) db_flush(db_get(d), 0);
         char fname[PATH_MAX], why[512] = "";
         config_copy_string(&server_config.dbfilename, fname, sizeof(fname));
-        if (persist_load_file(fname, why, sizeof(why)) != 0) {
-            log_warning("Error trying to load the RDB dump: %s", why);
+        int lrc = persist_load_file(fname, (flags & PERSIST_RELOAD_MERGE) != 0, why, sizeof(why));
+        if (lrc != 0) {
+            log_warning("Error trying to load the RDB dump: %s", lrc == 1 ? "no such file" : why);
             snprintf(err, errlen, "ERR Error trying to load the RDB dump, check server logs.");
             rc = -1;
         }
     }
     lockset_release(&all);
     lockset_free(&all);
-    if (rc == 0) log_notice("DB reloaded by DEBUG RELOAD");
+    if (rc == 0) log_warning("DB reloaded by DEBUG RELOAD");
     return rc;
 }
+
+int persist_debug_reload(char *err, size_t errlen) { return persist_debug_reload_ex(0, err, errlen); }
 
 /* ---- gates ---- */
 
@@ -490,7 +505,7 @@ int persist_loading(void) { return atomic_load(&loading_now); }
 
 size_t persist_info(char *buf, size_t size) {
     pthread_mutex_lock(&state_lock);
-    int in_bg = bg_running;
+    int in_bg = bg_running && !bg_finished; /* a finished one is reaped by the next cron */
     long long cur_secs = in_bg ? (clock_ms() - bg_start_ms) / 1000 : -1;
     long long processed = busy ? atomic_load(&cur_stats.keys_done) : 0;
     long long total = busy ? atomic_load(&cur_stats.keys_total) : 0;

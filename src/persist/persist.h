@@ -49,6 +49,10 @@ int persist_prepare_shutdown(int flags);
 /* DEBUG RELOAD: save, empty every db, load the file back (all under every shard lock,
  * so clients see one atomic step). Returns 0 or -1 with err ("ERR ..." text). */
 int persist_debug_reload(char *err, size_t errlen);
+#define PERSIST_RELOAD_MERGE 1   /* keys already present are replaced (with NOFLUSH) */
+#define PERSIST_RELOAD_NOFLUSH 2 /* load on top of the current data */
+#define PERSIST_RELOAD_NOSAVE 4  /* load the file as it is, without saving first */
+int persist_debug_reload_ex(int flags, char *err, size_t errlen);
 /* FLUSHALL with save points: as Redis, stop a background save (it would resurrect the
  * flushed data) and write an empty RDB. Caller holds every shard lock. */
 void persist_after_flushall(void);

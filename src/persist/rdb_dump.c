@@ -52,7 +52,7 @@ entry *rdb_dump_restore(const unsigned char *p, size_t len, const char *key, siz
         entry_free(e);
         e = NULL;
     }
-    if (!e) snprintf(err, errlen, "%s", s.error);
+    if (!e) snprintf(err, errlen, "%s", s.failed ? s.error : "empty collection");
     ps_close(&s);
     return e;
 }

@@ -145,7 +145,12 @@ int rdb_load_stream(struct pstream *s, struct rdb_load_ctx *ctx, char *err, size
         if (rdb_read_string(s, &key, &klen) != 0) return load_fail(s, err, errlen);
         entry *e = rdb_load_value(s, t, key, klen, expire);
         wfree(key);
-        if (!e) return load_fail(s, err, errlen);
+        if (!e) {
+            if (ps_failed(s)) return load_fail(s, err, errlen);
+            ctx->empty_skipped++; /* an empty collection: Redis skips those too */
+            expire = -1;
+            continue;
+        }
         if (ctx->skip_expired && expire >= 0 && expire < ctx->now_ms) {
             entry_free(e);
             ctx->keys_expired++;

@@ -21,7 +21,7 @@ struct rdb_load_ctx {
     rdb_sink_fn sink;
     void *priv;
     /* out */
-    long long keys_loaded, keys_expired;
+    long long keys_loaded, keys_expired, empty_skipped;
     int version;
     int aof_base;
     char redis_ver[32];

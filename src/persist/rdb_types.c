@@ -20,7 +20,11 @@ void rdb_register_loader(int rdb_type, rdb_load_value_fn load) {
     loaders[rdb_type] = load;
 }
 
-static void rdb_types_register_all(void) { rdb_string_register(); }
+static void rdb_types_register_all(void) {
+    rdb_string_register();
+    rdb_list_register();
+    rdb_hash_register();
+}
 
 void rdb_types_init(void) { pthread_once(&types_once, rdb_types_register_all); }
 

@@ -7,7 +7,8 @@
  * Loaders read from a stream that may hold hostile bytes: check every count against
  * ps_remaining() (rdb_read_count) before allocating, validate every blob, and refuse
  * what the type could not hold (duplicates in a set or hash, NaN scores...). On error
- * they return NULL with the stream failed (ps_fail) and nothing leaked. */
+ * they return NULL with the stream failed (ps_fail) and nothing leaked; NULL with the
+ * stream still good means an empty collection, which loaders skip as Redis does. */
 #ifndef WARDEN_RDB_TYPES_H
 #define WARDEN_RDB_TYPES_H
 #include "db/entry.h"
@@ -41,4 +42,6 @@ int rdb_is_object_type(int rdb_type);
 
 /* The codecs registered by rdb_types_init (one per file). */
 void rdb_string_register(void);
+void rdb_list_register(void);
+void rdb_hash_register(void);
 #endif

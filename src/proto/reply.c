@@ -82,6 +82,10 @@ void reply_error(struct reply *r, const char *msg) {
     buf[n + 2] = '\n';
     reply_raw(r, buf, n + 3);
     r->errors++;
+    size_t cl = 0;
+    while (cl < n && cl < sizeof(r->error_code) - 1 && buf[cl + 1] != ' ') cl++;
+    memcpy(r->error_code, buf + 1, cl);
+    r->error_code[cl] = '\0';
 }
 
 void reply_errorf(struct reply *r, const char *fmt, ...) {

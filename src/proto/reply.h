@@ -27,6 +27,7 @@ struct reply {
     int resp;        /* 2 or 3 */
     int muted;       /* CLIENT REPLY OFF/SKIP: replies are dropped */
     unsigned long long errors; /* error replies written (for INFO total_error_replies) */
+    char error_code[32];       /* code (first word) of the last error reply, for INFO errorstats */
 };
 
 typedef struct reply_block *reply_deferred;

@@ -454,3 +454,178 @@ def test_point_in_time_bgsave_under_writes(datadir, make_server):
         keys_b = [b"b:%d" % i for i in range(base, base + 5000)]
         va, vb = c2.mget(keys_a), c2.mget(keys_b)
         assert va == vb
+
+
+# ---- collections ----
+
+BIG_ELEM = b"E" * 100_000
+
+
+def fill_collections(c):
+    c.rpush(b"l:small", b"a", b"1", b"-5", b"300", b"70000", b"", b"\x00\xff")
+    big = [b"%d" % (i * 37 - 5000) if i % 2 else b"item-%d" % i for i in range(5000)]
+    for k in range(0, len(big), 1000):
+        c.rpush(b"l:big", *big[k:k + 1000])
+    c.rpush(b"l:huge-elem", b"x", BIG_ELEM, b"y")
+    c.hset(b"h:small", mapping={b"f1": b"v1", b"n": b"42", b"neg": b"-1", b"": b"empty field"})
+    c.hset(b"h:big", mapping={b"field%d" % i: b"value%d" % i for i in range(600)})
+    c.hset(b"h:longval", mapping={b"f": b"v" * 1000})
+    c.pexpire(b"h:small", 3_600_000)
+    c.pexpire(b"l:small", 3_600_000)
+
+
+def verify_collections(c):
+    assert c.lrange(b"l:small", 0, -1) == [b"a", b"1", b"-5", b"300", b"70000", b"", b"\x00\xff"]
+    big = [b"%d" % (i * 37 - 5000) if i % 2 else b"item-%d" % i for i in range(5000)]
+    assert c.lrange(b"l:big", 0, -1) == big
+    assert c.lrange(b"l:huge-elem", 0, -1) == [b"x", BIG_ELEM, b"y"]
+    assert c.hgetall(b"h:small") == {b"f1": b"v1", b"n": b"42", b"neg": b"-1", b"": b"empty field"}
+    assert c.hgetall(b"h:big") == {b"field%d" % i: b"value%d" % i for i in range(600)}
+    assert c.hget(b"h:longval", b"f") == b"v" * 1000
+    assert 3_500_000 < c.pttl(b"h:small") <= 3_600_000
+    assert 3_500_000 < c.pttl(b"l:small") <= 3_600_000
+
+
+def test_collections_round_trip(datadir, make_server):
+    s = make_server(args=["--dir", datadir, "--save", ""])
+    c = client(s)
+    fill_collections(c)
+    assert c.execute_command("SAVE") == b"OK"
+    rc, out = check_rdb(os.path.join(datadir, "dump.rdb"))
+    assert rc == 0 and "RDB looks OK" in out, out
+    s.stop()
+    s2 = make_server(args=["--dir", datadir, "--save", ""])
+    verify_collections(client(s2))
+
+
+@pytest.mark.skipif(not REDIS_SERVER, reason="redis-server not installed")
+def test_collections_interop_both_ways(datadir, make_server):
+    s = make_server(args=["--dir", datadir, "--save", ""])
+    fill_collections(client(s))
+    assert client(s).execute_command("SAVE") == b"OK"
+    s.stop()
+    rs = RedisServer(datadir)
+    try:
+        verify_collections(rs.c)
+    finally:
+        rs.stop()
+    rs = RedisServer(datadir, "fromredis.rdb")
+    try:
+        fill_collections(rs.c)
+        assert rs.c.execute_command("SAVE") == b"OK"
+    finally:
+        rs.stop()
+    s2 = make_server(args=["--dir", datadir, "--dbfilename", "fromredis.rdb", "--save", ""])
+    verify_collections(client(s2))
+
+
+@pytest.mark.skipif(not REDIS_SERVER, reason="redis-server not installed")
+def test_collections_dump_restore_both_ways(datadir, make_server):
+    s = make_server(args=["--dir", datadir, "--save", ""])
+    w = client(s)
+    fill_collections(w)
+    rs = RedisServer(datadir)
+    try:
+        rs.c.config_set("sanitize-dump-payload", "yes")  # deep checks of every blob we send
+        keys = [b"l:small", b"l:big", b"l:huge-elem", b"h:small", b"h:big", b"h:longval"]
+        for k in keys:
+            rs.c.restore(k, 0, w.dump(k), replace=True)
+        rs.c.pexpire(b"h:small", 3_600_000)
+        rs.c.pexpire(b"l:small", 3_600_000)
+        verify_collections(rs.c)
+        for k in keys:
+            w.restore(k + b":back", 0, rs.c.dump(k))
+            assert w.dump(k + b":back") is not None
+        assert w.lrange(b"l:big:back", 0, -1) == w.lrange(b"l:big", 0, -1)
+        assert w.hgetall(b"h:big:back") == w.hgetall(b"h:big")
+        assert w.object("encoding", b"h:big:back") == w.object("encoding", b"h:big")
+    finally:
+        rs.stop()
+
+
+def test_debug_reload(datadir, make_server):
+    s = make_server(args=["--dir", datadir, "--save", "", "--enable-debug-command", "yes"])
+    c = client(s)
+    fill(c)
+    fill_collections(c)
+    assert c.execute_command("DEBUG", "RELOAD") == b"OK"
+    verify_collections(c)
+    for k, v in SAMPLE.items():
+        assert c.get(k) == v
+    assert c.lastsave().timestamp() >= int(time.time()) - 2
+    # NOSAVE loads the file as it is: a key written since is gone
+    c.set(b"unsaved", b"1")
+    assert c.execute_command("DEBUG", "RELOAD", "NOSAVE") == b"OK"
+    assert c.get(b"unsaved") is None
+    # NOFLUSH without MERGE finds duplicates; with MERGE they are replaced
+    with pytest.raises(redis.ResponseError, match="Error trying to load the RDB dump"):
+        c.execute_command("DEBUG", "RELOAD", "NOFLUSH", "NOSAVE")
+    c.set(b"emb", b"changed")
+    assert c.execute_command("DEBUG", "RELOAD", "NOFLUSH", "MERGE", "NOSAVE") == b"OK"
+    assert c.get(b"emb") == b"hello world"
+    with pytest.raises(redis.ResponseError, match="only supports the MERGE, NOFLUSH and NOSAVE options"):
+        c.execute_command("DEBUG", "RELOAD", "BOGUS")
+
+
+def info_persistence(c):
+    return c.info("persistence")
+
+
+def test_info_persistence_and_lastsave(datadir, make_server):
+    s = make_server(args=["--dir", datadir, "--save", ""])
+    c = client(s)
+    info = info_persistence(c)
+    assert info["rdb_saves"] == 0 and info["rdb_bgsave_in_progress"] == 0
+    assert info["rdb_last_bgsave_status"] == "ok" and info["rdb_last_bgsave_time_sec"] == -1
+    assert info["aof_enabled"] == 0 and info["loading"] == 0
+    before = c.lastsave()
+    for i in range(5):
+        c.set("k%d" % i, "v")
+    assert info_persistence(c)["rdb_changes_since_last_save"] == 5
+    time.sleep(1.1)
+    c.execute_command("SAVE")
+    info = info_persistence(c)
+    assert info["rdb_changes_since_last_save"] == 0 and info["rdb_saves"] == 1
+    assert c.lastsave() > before
+    assert c.execute_command("BGSAVE") == b"Background saving started"
+    assert wait_for(lambda: info_persistence(c)["rdb_saves"] == 2)
+    info = info_persistence(c)
+    assert info["rdb_bgsave_in_progress"] == 0 and info["rdb_last_bgsave_time_sec"] >= 0
+    s.stop()
+    s2 = make_server(args=["--dir", datadir, "--save", ""])
+    info = info_persistence(client(s2))
+    assert info["rdb_last_load_keys_loaded"] == 5 and info["rdb_last_load_keys_expired"] == 0
+
+
+def test_shutdown_command_save_nosave(datadir, make_server):
+    s = Server(args=["--dir", datadir, "--save", ""])
+    c = client(s)
+    c.set(b"a", b"1")
+    try:
+        c.execute_command("SHUTDOWN", "SAVE")
+    except redis.ConnectionError:
+        pass
+    assert s.proc.wait(timeout=10 * SLOW) == 0
+    s.log.close()
+    s2 = Server(args=["--dir", datadir, "--save", "3600", "1"])
+    c2 = client(s2)
+    assert c2.get(b"a") == b"1"
+    c2.set(b"b", b"2")
+    try:
+        c2.execute_command("SHUTDOWN", "NOSAVE")
+    except redis.ConnectionError:
+        pass
+    assert s2.proc.wait(timeout=10 * SLOW) == 0
+    s2.log.close()
+    s3 = make_server(args=["--dir", datadir, "--save", ""])
+    assert client(s3).get(b"b") is None  # NOSAVE: not saved despite the save point
+    # a failing shutdown save refuses to exit
+    c3 = client(s3)
+    os.rename(os.path.join(datadir, "dump.rdb"), os.path.join(datadir, "keep.rdb"))
+    os.mkdir(os.path.join(datadir, "dump.rdb"))
+    try:
+        with pytest.raises(redis.ResponseError, match="Errors trying to SHUTDOWN. Check logs."):
+            c3.execute_command("SHUTDOWN", "SAVE")
+        assert c3.ping()
+    finally:
+        os.rmdir(os.path.join(datadir, "dump.rdb"))
