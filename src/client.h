@@ -67,6 +67,10 @@ struct client {
     struct client *pnext;                /* worker's paused list */
     void *ext[4];                        /* per-feature state (multi, pubsub, blocking), owned by those modules */
     int epoll_out;                       /* EPOLLOUT registered */
+    /* appendfsync always: the reply waits until the AOF is durable up to here (persist/aof.h) */
+    unsigned long long aof_needed;
+    struct client *aof_wait_next;        /* worker's list of replies held for the AOF */
+    int aof_waiting;                     /* on that list */
 };
 
 /* Accessors commands use. */

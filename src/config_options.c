@@ -14,6 +14,7 @@
 #include "acl/auth_throttle.h"
 #include "config.h"
 #include "config_int.h"
+#include "persist/aof.h"
 #include "util/log.h"
 #include <ctype.h>
 #include <errno.h>
@@ -57,14 +58,10 @@ static const struct config_enum tls_auth_clients_enum[] = {{"no", 0}, {"yes", 1}
 
 /* ---- checks: refuse values that ask for a feature Warden does not have yet ---- */
 
-static int appendonly_check(const struct config_option *o, long long v, char *err, size_t errlen) {
+/* CONFIG SET appendonly: start (with a rewrite that writes the base) or stop the AOF. */
+static int appendonly_apply(const struct config_option *o, char *err, size_t errlen) {
     (void)o;
-    if (v) {
-        snprintf(err, errlen, "appendonly yes needs the append-only file, which this Warden build does not "
-                              "have yet; refusing rather than silently losing durability");
-        return -1;
-    }
-    return 0;
+    return aof_config_set(server_config.appendonly, err, errlen);
 }
 
 static int cluster_enabled_check(const struct config_option *o, long long v, char *err, size_t errlen) {
@@ -341,7 +338,7 @@ const struct config_option config_options[] = {
     SPECIAL_("shutdown-on-sigterm", NULL, CFG_MULTI_ARG, F(shutdown_on_sigterm), "default",
              .parse = config_shutdown_parse, .format = config_shutdown_format),
     /* ---- append-only file (waiting for the AOF) ---- */
-    BOOL_("appendonly", NULL, 0, F(appendonly), "no", .check = appendonly_check),
+    BOOL_("appendonly", NULL, 0, F(appendonly), "no", .apply = appendonly_apply),
     STR_("appendfilename", NULL, IMM, F(appendfilename), "appendonly.aof", .check_str = filename_check),
     STR_("appenddirname", NULL, IMM, F(appenddirname), "appendonlydir", .check_str = dirname_check),
     ENUM_("appendfsync", NULL, 0, F(appendfsync), "everysec", appendfsync_enum),

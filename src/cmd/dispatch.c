@@ -12,6 +12,7 @@
 #include "db/db.h"
 #include "db/lockset.h"
 #include "net/worker.h"
+#include "persist/aof.h"
 #include "persist/persist.h"
 #include "stats.h"
 #include "util/clock.h"
@@ -207,7 +208,13 @@ void dispatch_collect_locks(struct client *c, const struct command *cmd, struct 
 void dispatch_call(struct client *c, const struct command *cmd) {
     long long start = clock_mono_us();
     unsigned long long errors_before = c->out.errors;
+    int aof = (cmd->flags & CMD_WRITE) && aof_enabled();
+    long long dirty_before = aof ? atomic_load_explicit(&stats_mine()->dirty, memory_order_relaxed) : 0;
     cmd->proc(c);
+    /* a write that changed something goes to the AOF while its locks are still held, so
+     * the file orders it exactly as the keyspace did */
+    if (aof && atomic_load_explicit(&stats_mine()->dirty, memory_order_relaxed) != dirty_before)
+        aof_propagate(c, cmd);
     long long took = clock_mono_us() - start;
     struct command_stats *st = command_stats_mine(cmd);
     atomic_store_explicit(&st->calls, atomic_load_explicit(&st->calls, memory_order_relaxed) + 1, memory_order_relaxed);
@@ -285,11 +292,14 @@ void dispatch_command(struct client *c) {
     lockset_clear(ls);
     dispatch_collect_locks(c, cmd, ls);
     lockset_acquire(ls);
+    uint64_t aof_before = aof_thread_offset();
     /* a running snapshot saves this command's shards before they change (persist/snapshot.h) */
     if (!(cmd->flags & CMD_WRITE) || !atomic_load_explicit(&db_write_gate, memory_order_relaxed) ||
         persist_gate_command(c, cmd, ls) == 0)
         dispatch_call(c, cmd);
     lockset_release(ls);
+    /* appendfsync always: this reply waits for what the command put in the AOF */
+    if (aof_thread_offset() != aof_before) c->aof_needed = aof_thread_offset();
     db_set_command_time(0);
     if (audit_enabled()) dispatch_audit(c, cmd);
     /* clients blocked on keys this command fed are served now, before its reply leaves */

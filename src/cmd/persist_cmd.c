@@ -1,8 +1,9 @@
-/* persist_cmd.c — the snapshot commands: SAVE and BGSAVE [SCHEDULE]. (LASTSAVE and
+/* persist_cmd.c — the snapshot commands: SAVE, BGSAVE [SCHEDULE], BGREWRITEAOF. (LASTSAVE and
  * SHUTDOWN live with the server commands and call persist.h.) */
 #include "client.h"
 #include "cmd/dispatch.h"
 #include "cmd/families.h"
+#include "persist/aof.h"
 #include "persist/persist.h"
 
 static void save_command(struct client *c) {
@@ -36,6 +37,20 @@ static void bgsave_command(struct client *c) {
     }
 }
 
+static void bgrewriteaof_command(struct client *c) {
+    switch (aof_bgrewrite()) {
+    case AOF_REWRITE_STARTED: reply_status(&c->out, "Background append only file rewriting started"); break;
+    case AOF_REWRITE_SCHEDULED: reply_status(&c->out, "Background append only file rewriting scheduled"); break;
+    case AOF_REWRITE_BUSY:
+        reply_error(&c->out, "ERR Background append only file rewriting already in progress");
+        break;
+    default:
+        reply_error(&c->out, "ERR Can't execute an AOF background rewriting. Please check the server logs for more "
+                             "information.");
+        break;
+    }
+}
+
 #define PERSIST_FLAGS (CMD_ADMIN | CMD_NOSCRIPT | CMD_NO_ASYNC_LOADING | CMD_NO_MULTI)
 struct command persist_commands[] = {
     {.name = "save", .proc = save_command, .arity = 1, .flags = PERSIST_FLAGS,
@@ -43,6 +58,10 @@ struct command persist_commands[] = {
      .complexity = "O(N) where N is the total number of keys in all databases"},
     {.name = "bgsave", .proc = bgsave_command, .arity = -1, .flags = CMD_ADMIN | CMD_NOSCRIPT | CMD_NO_ASYNC_LOADING,
      .summary = "Asynchronously save the dataset to disk", .since = "1.0.0", .group = "server",
+     .complexity = "O(1)"},
+    {.name = "bgrewriteaof", .proc = bgrewriteaof_command, .arity = 1,
+     .flags = CMD_ADMIN | CMD_NOSCRIPT | CMD_NO_ASYNC_LOADING,
+     .summary = "Asynchronously rewrite the append-only file", .since = "1.0.0", .group = "server",
      .complexity = "O(1)"},
     CMD_END,
 };

@@ -7,6 +7,7 @@
 #include "db/db.h"
 #include "net/registry.h"
 #include "net/worker.h"
+#include "persist/aof.h"
 #include "stats.h"
 #include "util/alloc.h"
 #include "util/clock.h"
@@ -98,6 +99,12 @@ struct client *conn_create(struct worker *w, int fd, int is_unix) {
 }
 
 void conn_close(struct client *c) {
+    if (c->aof_waiting) { /* leave the worker's held-replies list */
+        struct client **pp = &c->worker->aof_waiting;
+        while (*pp && *pp != c) pp = &(*pp)->aof_wait_next;
+        if (*pp) *pp = c->aof_wait_next;
+        c->aof_waiting = 0;
+    }
     struct worker *w = c->worker;
     dispatch_client_closing(c);
     registry_remove(c);
@@ -122,6 +129,8 @@ void conn_close(struct client *c) {
 }
 
 int conn_flush(struct client *c) {
+    /* appendfsync always: the writes this reply acknowledges must be on disk first */
+    if (c->aof_needed) aof_client_wait(c);
     while (c->out.pending) {
         struct iovec iov[CONN_IOV_MAX];
         int n = 0;
@@ -277,7 +286,30 @@ static void conn_read(struct client *c) {
         conn_close(c);
         return;
     }
+    if (aof_client_must_wait(c)) {
+        /* group commit: the worker flushes after one wait for every client of this round */
+        if (!c->aof_waiting) {
+            c->aof_waiting = 1;
+            c->aof_wait_next = w->aof_waiting;
+            w->aof_waiting = c;
+        }
+        return;
+    }
     conn_flush(c);
+}
+
+void conn_flush_aof_waiting(struct worker *w) {
+    unsigned long long need = 0;
+    for (struct client *c = w->aof_waiting; c; c = c->aof_wait_next)
+        if (c->aof_needed > need) need = c->aof_needed;
+    if (need) aof_wait_offset(need);
+    while (w->aof_waiting) {
+        struct client *c = w->aof_waiting;
+        w->aof_waiting = c->aof_wait_next;
+        c->aof_waiting = 0;
+        c->aof_wait_next = NULL;
+        conn_flush(c); /* may close c */
+    }
 }
 
 void conn_handle_event(struct client *c, uint32_t events) {

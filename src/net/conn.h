@@ -18,4 +18,7 @@ void conn_close(struct client *c);
 void conn_retry_paused(struct worker *w);
 /* Process buffered input (e.g. after a pause or block ends). */
 void conn_resume(struct client *c);
+/* Owner thread, after a round of events: one wait until the AOF is durable for every
+ * reply held back (appendfsync always), then send them all. */
+void conn_flush_aof_waiting(struct worker *w);
 #endif

@@ -4,6 +4,7 @@
  * abort (FLUSHALL, shutdown) never renames its file over the real one: the rename and
  * the abort flag are both handled under state_lock. */
 #include "persist/persist.h"
+#include "persist/aof.h"
 #include "client.h"
 #include "cmd/command.h"
 #include "config.h"
@@ -186,6 +187,20 @@ static void persist_saved_locked(const struct snapshot_stats *st) {
     atomic_store(&dirty_baseline, st->dirty_at_start);
 }
 
+int persist_snapshot_claim(void) {
+    pthread_mutex_lock(&state_lock);
+    int rc = busy ? -1 : 0;
+    if (!busy) busy = 1;
+    pthread_mutex_unlock(&state_lock);
+    return rc;
+}
+
+void persist_snapshot_release(void) {
+    pthread_mutex_lock(&state_lock);
+    busy = 0;
+    pthread_mutex_unlock(&state_lock);
+}
+
 /* Claim the right to run a snapshot; 0 or PERSIST_BUSY. */
 static int persist_claim(void) {
     pthread_mutex_lock(&state_lock);
@@ -294,6 +309,7 @@ int persist_save(void) {
 long long persist_lastsave(void) { return atomic_load(&lastsave_s); }
 
 void persist_cron(void) {
+    aof_cron();
     pthread_mutex_lock(&state_lock);
     persist_reap_locked(0);
     long long now = clock_ms() / 1000;
@@ -330,6 +346,13 @@ static void persist_kill_bg(void) {
 
 int persist_prepare_shutdown(int flags) {
     persist_kill_bg();
+    if (aof_enabled()) {
+        log_notice("Calling fsync() on the AOF file.");
+        if (aof_flush_for_shutdown() != 0) {
+            log_warning("Error writing the AOF before shutting down, can't exit.");
+            return -1;
+        }
+    }
     struct save_point sp[1];
     int want = (flags & PERSIST_SHUTDOWN_SAVE) ||
                (!(flags & PERSIST_SHUTDOWN_NOSAVE) && persist_save_points(sp, 1) > 0);
@@ -425,6 +448,7 @@ static int persist_load_file(const char *path, int merge, char *err, size_t errl
 }
 
 int persist_load_at_startup(void) {
+    if (server_config.appendonly) return aof_load_at_startup(); /* the AOF wins, as in Redis */
     char fname[PATH_MAX], err[512] = "";
     config_copy_string(&server_config.dbfilename, fname, sizeof(fname));
     long long start = clock_mono_us();
@@ -491,6 +515,8 @@ int persist_gate_command(struct client *c, const struct command *cmd, const stru
 }
 
 const char *persist_write_denied(void) {
+    const char *aof = aof_write_denied();
+    if (aof) return aof;
     if (atomic_load_explicit(&last_bgsave_ok, memory_order_relaxed)) return NULL;
     if (!server_config.stop_writes_on_bgsave_error) return NULL;
     struct save_point sp[1];
@@ -518,23 +544,20 @@ size_t persist_info(char *buf, size_t size) {
                      "current_save_keys_total:%lld\r\nrdb_changes_since_last_save:%lld\r\n"
                      "rdb_bgsave_in_progress:%d\r\nrdb_last_save_time:%lld\r\nrdb_last_bgsave_status:%s\r\n"
                      "rdb_last_bgsave_time_sec:%lld\r\nrdb_current_bgsave_time_sec:%lld\r\nrdb_saves:%lld\r\n"
-                     "rdb_last_cow_size:%lld\r\nrdb_last_load_keys_expired:%lld\r\nrdb_last_load_keys_loaded:%lld\r\n"
-                     "aof_enabled:%d\r\naof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0\r\n"
-                     "aof_last_rewrite_time_sec:-1\r\naof_current_rewrite_time_sec:-1\r\n"
-                     "aof_last_bgrewrite_status:ok\r\naof_rewrites:0\r\naof_rewrites_consecutive_failures:0\r\n"
-                     "aof_last_write_status:ok\r\naof_last_cow_size:0\r\nmodule_fork_in_progress:0\r\n"
-                     "module_fork_last_cow_size:0\r\n",
+                     "rdb_last_cow_size:%lld\r\nrdb_last_load_keys_expired:%lld\r\nrdb_last_load_keys_loaded:%lld\r\n",
                      persist_loading(), processed, total, persist_dirty(), in_bg, persist_lastsave(),
                      atomic_load(&last_bgsave_ok) ? "ok" : "err", last_secs, cur_secs, atomic_load(&rdb_saves),
-                     cow, expired, loaded, (int)server_config.appendonly);
+                     cow, expired, loaded);
     if (n < 0) n = 0;
-    return (size_t)n < size ? (size_t)n : size ? size - 1 : 0;
+    if ((size_t)n >= size) return size ? size - 1 : 0;
+    return (size_t)n + aof_info(buf + n, size - (size_t)n);
 }
 
 /* ---- life cycle ---- */
 
 void persist_init(void) {
     rdb_types_init();
+    aof_init();
     snapshot_init();
     atomic_store(&lastsave_s, clock_ms() / 1000);
     atomic_store(&dirty_baseline, STATS_SUM(dirty));
@@ -542,5 +565,6 @@ void persist_init(void) {
 
 void persist_stop(void) {
     persist_kill_bg();
+    aof_stop();
     snapshot_free();
 }

@@ -66,6 +66,11 @@ int persist_gate_command(struct client *c, const struct command *cmd, const stru
  * and PING, as Redis. */
 const char *persist_write_denied(void);
 
+/* One snapshot at a time: the AOF rewrite claims the right to run one here (0, or -1
+ * when a save is running) and releases it when done. */
+int persist_snapshot_claim(void);
+void persist_snapshot_release(void);
+
 /* INFO persistence fields ("loading:0\r\n..."), without the "# Persistence" header.
  * Returns the length written (always NUL-terminated; truncated if size is too small). */
 size_t persist_info(char *buf, size_t size);

@@ -73,8 +73,16 @@ static int mem_read(struct pstream *s, void *p, size_t n) {
     return 0;
 }
 static uint64_t mem_remaining(struct pstream *s) { return s->mem_len - s->mem_pos; }
+static long long mem_read_some(struct pstream *s, void *p, size_t n) {
+    size_t left = s->mem_len - s->mem_pos;
+    if (n > left) n = left;
+    memcpy(p, s->mem + s->mem_pos, n);
+    s->mem_pos += n;
+    return (long long)n;
+}
 static void mem_reader_close(struct pstream *s) { s->mem = NULL; }
-static const struct pstream_vt mem_reader_vt = {.read = mem_read, .remaining = mem_remaining, .close = mem_reader_close};
+static const struct pstream_vt mem_reader_vt = {.read = mem_read, .read_some = mem_read_some,
+                                                .remaining = mem_remaining, .close = mem_reader_close};
 
 void ps_init_mem_reader(struct pstream *s, const void *p, size_t len) {
     ps_reset(s);
@@ -171,13 +179,32 @@ static int file_read(struct pstream *s, void *p, size_t n) {
     return 0;
 }
 
+static long long file_read_some(struct pstream *s, void *p, size_t n) {
+    if (s->fbuf_pos == s->fbuf_len) {
+        ssize_t r;
+        do r = read(s->fd, s->fbuf, s->fbuf_cap);
+        while (r < 0 && errno == EINTR);
+        if (r < 0) return ps_fail(s, "read error: %s", strerror(errno));
+        if (r == 0) return 0;
+        s->fbuf_len = (size_t)r;
+        s->fbuf_pos = 0;
+        s->file_consumed += (uint64_t)r;
+    }
+    size_t take = s->fbuf_len - s->fbuf_pos;
+    if (take > n) take = n;
+    memcpy(p, s->fbuf + s->fbuf_pos, take);
+    s->fbuf_pos += take;
+    return (long long)take;
+}
+
 static uint64_t file_remaining(struct pstream *s) {
     uint64_t buffered = s->fbuf_len - s->fbuf_pos;
     if (s->file_consumed >= s->file_size) return buffered; /* the file grew: trust what we have */
     return s->file_size - s->file_consumed + buffered;
 }
 
-static const struct pstream_vt file_reader_vt = {.read = file_read, .remaining = file_remaining, .close = file_close};
+static const struct pstream_vt file_reader_vt = {.read = file_read, .read_some = file_read_some,
+                                                 .remaining = file_remaining, .close = file_close};
 
 int ps_init_file_reader(struct pstream *s, int fd) {
     ps_reset(s);
@@ -216,6 +243,25 @@ int ps_read(struct pstream *s, void *p, size_t n) {
     if (s->checksum) s->crc = crc64(s->crc, p, n);
     s->offset += n;
     return 0;
+}
+
+long long ps_read_some(struct pstream *s, void *p, size_t n) {
+    if (s->failed) return -1;
+    if (n == 0) return 0;
+    long long got;
+    if (s->vt->read_some) {
+        got = s->vt->read_some(s, p, n);
+    } else {
+        uint64_t left = ps_remaining(s);
+        if (left == 0) return 0;
+        if (n > left) n = (size_t)left;
+        got = s->vt->read(s, p, n) == 0 ? (long long)n : -1;
+    }
+    if (got > 0) {
+        if (s->checksum) s->crc = crc64(s->crc, p, (size_t)got);
+        s->offset += (uint64_t)got;
+    }
+    return got;
 }
 
 int ps_flush(struct pstream *s) {

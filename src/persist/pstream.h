@@ -19,6 +19,7 @@ struct pstream;
 struct pstream_vt {
     int (*write)(struct pstream *s, const void *p, size_t n); /* 0, or -1 */
     int (*read)(struct pstream *s, void *p, size_t n);        /* exactly n: 0, or -1 */
+    long long (*read_some)(struct pstream *s, void *p, size_t n); /* 1..n bytes, 0 at the end, -1 */
     int (*flush)(struct pstream *s);                          /* buffered bytes to the fd */
     int (*sync)(struct pstream *s);                           /* flush + fsync */
     uint64_t (*remaining)(struct pstream *s);                 /* readers: bytes left (upper bound) */
@@ -59,6 +60,9 @@ void ps_close(struct pstream *s);
 
 int ps_write(struct pstream *s, const void *p, size_t n);
 int ps_read(struct pstream *s, void *p, size_t n);
+/* Up to n bytes (at least 1 unless at the end): returns the count, 0 at the end of the
+ * data, -1 on error. For readers that frame records themselves (the AOF). */
+long long ps_read_some(struct pstream *s, void *p, size_t n);
 int ps_flush(struct pstream *s);
 int ps_sync(struct pstream *s);
 uint64_t ps_remaining(struct pstream *s);

@@ -7,6 +7,7 @@
 #include "persist/snapshot.h"
 #include "db/db.h"
 #include "db/lockset.h"
+#include "persist/aof_emit.h"
 #include "persist/pstream.h"
 #include "persist/rdb_save.h"
 #include "stats.h"
@@ -32,6 +33,7 @@ static uint64_t *done_epoch; /* per global shard id, guarded by that shard's loc
 static uint64_t snap_epoch;
 static long long snap_time;
 static int snap_compress;
+static int snap_aof_format;
 static _Atomic int snap_aborting;
 static struct snapshot_stats *snap_progress;
 static _Atomic long long cow_shards, cow_bytes, queued_bytes, queued_peak;
@@ -50,7 +52,8 @@ struct ser_ctx {
 static void ser_entry(void *priv, entry *e) {
     struct ser_ctx *c = priv;
     if (db_entry_expired(e, c->now)) return; /* already gone at the instant */
-    if (rdb_save_entry(&c->ps, e, c->compress) == 0) c->keys++;
+    int rc = snap_aof_format ? aof_emit_entry(&c->ps, e) : rdb_save_entry(&c->ps, e, c->compress);
+    if (rc == 0) c->keys++;
 }
 
 /* Serialize a table into a new piece; NULL when it holds nothing live at T. */
@@ -178,7 +181,9 @@ static int emit_piece(struct emit_state *es, struct snap_piece *p) {
     if (p->error[0]) rc = ps_fail(es->out, "%s", p->error);
     else if (p->keys > 0 && !atomic_load(&snap_aborting)) {
         if (es->cur_db != p->dbid) {
-            if (!es->started[p->dbid]) {
+            if (snap_aof_format) {
+                rc = aof_emit_select(es->out, p->dbid);
+            } else if (!es->started[p->dbid]) {
                 es->started[p->dbid] = 1;
                 rc = rdb_save_select_db(es->out, p->dbid, es->keys_at[p->dbid], es->volatile_at[p->dbid]);
             } else {
@@ -221,6 +226,7 @@ int snapshot_write(int fd, const struct snapshot_opts *o, struct snapshot_stats 
     snap_epoch++;
     snap_time = clock_ms();
     snap_compress = o->compress;
+    snap_aof_format = o->aof_format;
     long long total = 0;
     for (int d = 0; d < ndb; d++) {
         struct db *db = db_get(d);
@@ -242,6 +248,7 @@ int snapshot_write(int fd, const struct snapshot_opts *o, struct snapshot_stats 
     atomic_store(&queued_bytes, 0);
     atomic_store(&queued_peak, 0);
     atomic_fetch_or(&db_write_gate, DB_GATE_COW);
+    if (o->at_instant) o->at_instant(o->instant_arg);
     lockset_release(&all);
     lockset_free(&all);
 
@@ -250,7 +257,7 @@ int snapshot_write(int fd, const struct snapshot_opts *o, struct snapshot_stats 
     out.checksum = o->checksum;
     es.out = &out;
     struct rdb_header_info hi = {.ctime = snap_time / 1000, .used_mem = alloc_used_memory(), .aof_base = o->aof_base};
-    rdb_save_header(&out, &hi);
+    if (!o->aof_format) rdb_save_header(&out, &hi);
     for (int d = 0; d < ndb; d++) {
         struct db *db = db_get(d);
         for (uint32_t s = 0; s < DB_SHARDS; s++) {
@@ -271,7 +278,7 @@ int snapshot_write(int fd, const struct snapshot_opts *o, struct snapshot_stats 
     atomic_fetch_and(&db_write_gate, ~DB_GATE_COW);
     snap_progress = NULL;
     if (atomic_load(&snap_aborting)) ps_fail(&out, "snapshot aborted");
-    rdb_save_footer(&out);
+    if (!o->aof_format) rdb_save_footer(&out);
     ps_sync(&out);
     if (st) {
         st->bytes = (long long)out.offset;

@@ -31,6 +31,10 @@ struct snapshot_opts {
     int checksum;        /* rdbchecksum */
     int aof_base;        /* aux aof-base */
     uint64_t sync_every; /* incremental fsync (bytes), 0 = off */
+    int aof_format;      /* write commands (an AOF base without RDB preamble) instead of RDB */
+    /* called at the instant, with every shard lock held (the AOF switches files there) */
+    void (*at_instant)(void *arg);
+    void *instant_arg;
 };
 
 struct snapshot_stats {

@@ -1,0 +1,482 @@
+/* aof.c — the AOF record stream: the shared buffer that write commands append to, the
+ * writer thread that moves it to the current incr file and fsyncs per appendfsync,
+ * durability waits for appendfsync always, MULTI/EXEC groups and the keyspace listener
+ * that records expired keys as DEL. See aof.h for the whole picture.
+ *
+ * Offsets: `appended` counts every byte ever appended (across files), `written` those
+ * handed to write(2), `durable` those fsynced. A client whose last write ended at
+ * offset X may receive its reply once durable >= X. The buffer, offsets, the selected
+ * db and the file switch point are guarded by `lock`; `durable` is also readable
+ * without it (acquire load pairs with the writer's release store, so a waiter that sees
+ * X durable also sees everything the writer did before). */
+#include "persist/aof.h"
+#include "client.h"
+#include "config.h"
+#include "db/notify.h"
+#include "persist/aof_emit.h"
+#include "persist/aof_int.h"
+#include "util/alloc.h"
+#include "util/clock.h"
+#include "util/log.h"
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define AOF_FSYNC_EVERYSEC_MS 1000
+
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t wake;       /* writer: there is work */
+    pthread_cond_t durable_cv; /* waiters: durable moved */
+    int on;                    /* records accepted */
+    struct abuf buf;           /* appended, not yet written */
+    uint64_t appended, written;
+    _Atomic uint64_t durable;
+    int cur_db;                /* db selected at the end of the current file (-1: unknown) */
+    int fd;                    /* the current incr file (writer thread) */
+    int switch_pending;
+    uint64_t switch_at;
+    int switch_fd;
+    pthread_t thread;
+    int thread_running, stop;
+    int waiters;               /* clients waiting for durability */
+    long long last_fsync_ms;
+    int write_errno;           /* 0: last write ok */
+    uint64_t file_size;        /* bytes in the current file including buffered */
+    long long last_ts;         /* aof-timestamp-enabled: last #TS written */
+} A = {.lock = PTHREAD_MUTEX_INITIALIZER,
+       .wake = PTHREAD_COND_INITIALIZER,
+       .durable_cv = PTHREAD_COND_INITIALIZER,
+       .cur_db = -1,
+       .fd = -1,
+       .switch_fd = -1};
+
+int aof_rewrite_running;
+
+int aof_stream_on(void) { return __atomic_load_n(&A.on, __ATOMIC_RELAXED); }
+int aof_enabled(void) { return aof_stream_on(); }
+int aof_stream_last_errno(void) { return __atomic_load_n(&A.write_errno, __ATOMIC_RELAXED); }
+
+uint64_t aof_stream_file_size(void) {
+    pthread_mutex_lock(&A.lock);
+    uint64_t n = A.file_size;
+    pthread_mutex_unlock(&A.lock);
+    return n;
+}
+
+/* ---- appending (any thread, shard locks of the record's keys held) ---- */
+
+/* The offset after this thread's latest record: what its clients' replies wait for. */
+static _Thread_local uint64_t my_offset;
+
+/* Thread-local MULTI/EXEC group: records as [dbid:4][len:4][bytes]. */
+static _Thread_local struct {
+    int depth;
+    int count;
+    struct abuf recs;
+} group;
+
+static void append_select_locked(int dbid) {
+    struct abuf b;
+    abuf_init(&b);
+    abuf_cmd(&b, 2);
+    abuf_arg(&b, "SELECT", 6);
+    abuf_arg_ll(&b, dbid);
+    abuf_put(&A.buf, b.p, b.len);
+    A.appended += b.len;
+    A.file_size += b.len;
+    abuf_free(&b);
+    A.cur_db = dbid;
+}
+
+static void append_locked(int dbid, const unsigned char *rec, size_t len) {
+    if (server_config.aof_timestamp_enabled) {
+        long long now = clock_ms() / 1000;
+        if (now != A.last_ts) {
+            char ts[40];
+            int n = snprintf(ts, sizeof(ts), "#TS:%lld\r\n", now);
+            abuf_put(&A.buf, ts, (size_t)n);
+            A.appended += (uint64_t)n;
+            A.file_size += (uint64_t)n;
+            A.last_ts = now;
+        }
+    }
+    if (dbid != A.cur_db) append_select_locked(dbid);
+    abuf_put(&A.buf, rec, len);
+    A.appended += len;
+    A.file_size += len;
+}
+
+static void wake_writer_locked(void) {
+    /* always: every record is waited for, wake at once; otherwise the writer polls */
+    if (server_config.appendfsync == APPENDFSYNC_ALWAYS || A.buf.len > 1024 * 1024) pthread_cond_signal(&A.wake);
+}
+
+void aof_stream_append(int dbid, const unsigned char *rec, size_t len) {
+    if (!aof_stream_on()) return;
+    if (group.depth > 0) {
+        uint32_t h[2] = {(uint32_t)dbid, (uint32_t)len};
+        abuf_put(&group.recs, h, sizeof(h));
+        abuf_put(&group.recs, rec, len);
+        group.count++;
+        return;
+    }
+    pthread_mutex_lock(&A.lock);
+    if (A.on) {
+        append_locked(dbid, rec, len);
+        my_offset = A.appended;
+        wake_writer_locked();
+    }
+    pthread_mutex_unlock(&A.lock);
+}
+
+void aof_feed(int dbid, int argc, const struct arg *argv) {
+    if (!aof_stream_on()) return;
+    struct abuf b;
+    abuf_init(&b);
+    abuf_cmd(&b, argc);
+    for (int i = 0; i < argc; i++) abuf_arg(&b, argv[i].ptr, argv[i].len);
+    aof_stream_append(dbid, b.p, b.len);
+    abuf_free(&b);
+}
+
+void aof_group_begin(void) {
+    if (group.depth++ == 0) {
+        group.count = 0;
+        group.recs.len = 0;
+    }
+}
+
+void aof_group_end(void) {
+    if (group.depth == 0 || --group.depth > 0) return;
+    if (group.count == 0) return;
+    static const unsigned char multi[] = "*1\r\n$5\r\nMULTI\r\n", exec[] = "*1\r\n$4\r\nEXEC\r\n";
+    pthread_mutex_lock(&A.lock);
+    if (A.on) {
+        size_t at = 0;
+        int first = 1;
+        while (at + 8 <= group.recs.len) {
+            uint32_t h[2];
+            memcpy(h, group.recs.p + at, sizeof(h));
+            at += 8;
+            if (first && group.count > 1) {
+                /* MULTI goes in the first record's db, so no SELECT splits the group's start */
+                if ((int)h[0] != A.cur_db) append_select_locked((int)h[0]);
+                append_locked(A.cur_db, multi, sizeof(multi) - 1);
+            }
+            first = 0;
+            append_locked((int)h[0], group.recs.p + at, h[1]);
+            at += h[1];
+        }
+        if (group.count > 1) append_locked(A.cur_db, exec, sizeof(exec) - 1);
+        my_offset = A.appended;
+        wake_writer_locked();
+    }
+    pthread_mutex_unlock(&A.lock);
+    group.count = 0;
+    group.recs.len = 0;
+    if (group.recs.cap > 1024 * 1024) abuf_free(&group.recs); /* do not keep a huge buffer per thread */
+}
+
+/* ---- durability ---- */
+
+int aof_client_must_wait(const struct client *c) {
+    uint64_t need = c->aof_needed;
+    return need && server_config.appendfsync == APPENDFSYNC_ALWAYS && aof_stream_on() &&
+           atomic_load_explicit(&A.durable, memory_order_acquire) < need;
+}
+
+void aof_wait_offset(uint64_t offset) {
+    if (server_config.appendfsync != APPENDFSYNC_ALWAYS) return;
+    if (atomic_load_explicit(&A.durable, memory_order_acquire) >= offset) return;
+    pthread_mutex_lock(&A.lock);
+    A.waiters++;
+    pthread_cond_signal(&A.wake);
+    while (A.on && atomic_load_explicit(&A.durable, memory_order_acquire) < offset &&
+           server_config.appendfsync == APPENDFSYNC_ALWAYS)
+        pthread_cond_wait(&A.durable_cv, &A.lock);
+    A.waiters--;
+    pthread_mutex_unlock(&A.lock);
+}
+
+void aof_client_wait(struct client *c) {
+    if (aof_client_must_wait(c)) aof_wait_offset(c->aof_needed);
+    c->aof_needed = 0;
+}
+
+uint64_t aof_thread_offset(void) { return my_offset; }
+
+/* ---- the writer thread ---- */
+
+static int write_all(int fd, const unsigned char *p, size_t n) {
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Give bytes that could not be written back to the front of the buffer (lock held). */
+static void unwrite_locked(const unsigned char *p, size_t n) {
+    struct abuf b;
+    abuf_init(&b);
+    abuf_put(&b, p, n);
+    abuf_put(&b, A.buf.p, A.buf.len);
+    abuf_free(&A.buf);
+    A.buf = b;
+}
+
+static void *aof_writer_main(void *arg) {
+    (void)arg;
+    struct abuf work;
+    abuf_init(&work);
+    pthread_mutex_lock(&A.lock);
+    for (;;) {
+        long long now = clock_ms();
+        int unsynced = A.written > atomic_load(&A.durable);
+        int policy = server_config.appendfsync;
+        int want_fsync_now = unsynced && (A.waiters > 0 || (policy == APPENDFSYNC_EVERYSEC &&
+                                                            now - A.last_fsync_ms >= AOF_FSYNC_EVERYSEC_MS));
+        if (A.buf.len == 0 && !want_fsync_now && !(A.switch_pending && A.switch_at == A.written)) {
+            if (A.stop) break;
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            ts.tv_nsec += 100 * 1000000L;
+            if (ts.tv_nsec >= 1000000000L) {
+                ts.tv_sec++;
+                ts.tv_nsec -= 1000000000L;
+            }
+            pthread_cond_timedwait(&A.wake, &A.lock, &ts);
+            continue;
+        }
+        /* take the buffer */
+        struct abuf t = work;
+        work = A.buf;
+        A.buf = t;
+        A.buf.len = 0;
+        uint64_t base = A.written;
+        size_t first = work.len;
+        int do_switch = A.switch_pending && A.switch_at <= base + work.len;
+        int new_fd = A.switch_fd;
+        if (do_switch) first = (size_t)(A.switch_at - base);
+        int fd = A.fd;
+        pthread_mutex_unlock(&A.lock);
+
+        int err = 0, synced = 0, switched = 0;
+        size_t done = 0;
+        off_t before = lseek(fd, 0, SEEK_END);
+        if (first && write_all(fd, work.p, first) != 0) {
+            err = errno;
+            if (before >= 0 && ftruncate(fd, before) != 0) log_warning("Can't truncate the AOF after a short write");
+        } else {
+            done = first;
+        }
+        if (!err && do_switch) {
+            /* the old file must be complete on disk before records move on */
+            if (fdatasync(fd) != 0) {
+                err = errno;
+            } else {
+                close(fd);
+                fd = new_fd;
+                switched = 1;
+                synced = 1;
+            }
+        }
+        if (!err && work.len > first) {
+            before = lseek(fd, 0, SEEK_END);
+            if (write_all(fd, work.p + first, work.len - first) != 0) {
+                err = errno;
+                if (before >= 0 && ftruncate(fd, before) != 0) log_warning("Can't truncate the AOF after a short write");
+            } else {
+                done = work.len;
+                synced = 0;
+            }
+        }
+        policy = server_config.appendfsync;
+        if (!err && done > 0 && policy != APPENDFSYNC_NO && !synced) {
+            int skip = server_config.no_appendfsync_on_rewrite && aof_rewrite_running;
+            pthread_mutex_lock(&A.lock);
+            int waiting = A.waiters > 0;
+            pthread_mutex_unlock(&A.lock);
+            now = clock_ms();
+            if (!skip && (policy == APPENDFSYNC_ALWAYS || waiting || now - A.last_fsync_ms >= AOF_FSYNC_EVERYSEC_MS)) {
+                if (fdatasync(fd) != 0) err = errno;
+                else synced = 1;
+                A.last_fsync_ms = now;
+            }
+        }
+        if (!err && done == 0 && !do_switch) {
+            /* nothing new: an everysec (or waiter) fsync of what was written earlier */
+            if (fdatasync(fd) != 0) err = errno;
+            else synced = 1;
+            A.last_fsync_ms = clock_ms();
+        }
+        (void)switched;
+
+        pthread_mutex_lock(&A.lock);
+        if (switched) {
+            A.fd = new_fd;
+            A.switch_pending = 0;
+            A.switch_fd = -1;
+        }
+        A.written = base + done;
+        if (err) {
+            if (done < work.len) unwrite_locked(work.p + done, work.len - done);
+            if (A.write_errno == 0)
+                log_warning("Error writing to the AOF file: %s", strerror(err));
+            A.write_errno = err;
+            if (server_config.appendfsync == APPENDFSYNC_ALWAYS) {
+                /* as Redis: an acknowledged write must never be lost, so stop here */
+                log_warning("Can't recover from AOF write error when the AOF fsync policy is 'always'. "
+                            "Exiting...");
+                _exit(1);
+            }
+            pthread_mutex_unlock(&A.lock);
+            usleep(1000 * 1000); /* retry in a second, as Redis does */
+            pthread_mutex_lock(&A.lock);
+        } else {
+            if (A.write_errno) log_notice("AOF write error looks solved, Redis can write again.");
+            A.write_errno = 0;
+            if (synced || policy == APPENDFSYNC_NO) {
+                /* with "no" nothing is ever waited for; durable only tracks what was written */
+                atomic_store_explicit(&A.durable, A.written, memory_order_release);
+                pthread_cond_broadcast(&A.durable_cv);
+            }
+        }
+        work.len = 0;
+    }
+    pthread_mutex_unlock(&A.lock);
+    abuf_free(&work);
+    return NULL;
+}
+
+void aof_stream_start(int fd, uint64_t size) {
+    pthread_mutex_lock(&A.lock);
+    A.fd = fd;
+    A.file_size = size;
+    A.cur_db = -1;
+    A.stop = 0;
+    A.last_fsync_ms = clock_ms();
+    A.write_errno = 0;
+    __atomic_store_n(&A.on, 1, __ATOMIC_RELAXED);
+    if (!A.thread_running) {
+        if (pthread_create(&A.thread, NULL, aof_writer_main, NULL) == 0) A.thread_running = 1;
+        else log_warning("Can't start the AOF writer thread: %s", strerror(errno));
+    }
+    pthread_mutex_unlock(&A.lock);
+}
+
+void aof_stream_switch(int new_fd) {
+    pthread_mutex_lock(&A.lock);
+    if (A.switch_pending && A.switch_fd >= 0) close(A.switch_fd); /* an unfinished earlier switch */
+    A.switch_pending = 1;
+    A.switch_at = A.appended;
+    A.switch_fd = new_fd;
+    A.cur_db = -1; /* the new file starts with no db selected */
+    A.file_size = 0;
+    pthread_cond_signal(&A.wake);
+    pthread_mutex_unlock(&A.lock);
+}
+
+int aof_stream_drain(int stop) {
+    pthread_mutex_lock(&A.lock);
+    if (!A.thread_running) {
+        pthread_mutex_unlock(&A.lock);
+        return 0;
+    }
+    uint64_t target = A.appended;
+    A.waiters++;
+    pthread_cond_signal(&A.wake);
+    /* wait until everything appended so far is written and fsynced */
+    while (atomic_load(&A.durable) < target && A.write_errno == 0) pthread_cond_wait(&A.durable_cv, &A.lock);
+    A.waiters--;
+    int rc = A.write_errno ? -1 : 0;
+    if (stop) {
+        __atomic_store_n(&A.on, 0, __ATOMIC_RELAXED);
+        A.stop = 1;
+        pthread_cond_broadcast(&A.wake);
+        pthread_cond_broadcast(&A.durable_cv);
+        pthread_t t = A.thread;
+        A.thread_running = 0;
+        pthread_mutex_unlock(&A.lock);
+        pthread_join(t, NULL);
+        pthread_mutex_lock(&A.lock);
+        if (A.fd >= 0) {
+            if (fsync(A.fd) != 0) rc = -1;
+            close(A.fd);
+        }
+        if (A.switch_fd >= 0) close(A.switch_fd);
+        A.fd = A.switch_fd = -1;
+        A.switch_pending = 0;
+        abuf_free(&A.buf);
+        A.stop = 0;
+    }
+    pthread_mutex_unlock(&A.lock);
+    return rc;
+}
+
+const char *aof_write_denied(void) {
+    static _Thread_local char msg[200];
+    int e = aof_stream_last_errno();
+    if (!e || !aof_stream_on()) return NULL;
+    snprintf(msg, sizeof(msg), "MISCONF Errors writing to the AOF file: %s", strerror(e));
+    return msg;
+}
+
+/* ---- keyspace listener: expired and evicted keys become DEL ---- */
+
+static void aof_capture_event(const char *event, const char *key, size_t klen);
+
+static void aof_listener(int dbid, const char *key, size_t klen, int type, const char *event) {
+    if (!aof_stream_on()) return;
+    if (type == NOTIFY_EXPIRED || type == NOTIFY_EVICTED) {
+        struct arg argv[2] = {{(char *)"DEL", 3}, {(char *)key, klen}};
+        aof_feed(dbid, 2, argv);
+        return;
+    }
+    aof_capture_event(event, key, klen);
+}
+
+/* Events of the running command (aof_feed.c reads them through aof_capture_key). */
+#define CAPTURE_MAX 4
+static _Thread_local struct {
+    int n;
+    const char *event[CAPTURE_MAX];
+    char *key[CAPTURE_MAX];
+    size_t klen[CAPTURE_MAX];
+} cap;
+
+static void aof_capture_event(const char *event, const char *key, size_t klen) {
+    if (cap.n == CAPTURE_MAX) return;
+    cap.event[cap.n] = event; /* event names are string literals */
+    cap.key[cap.n] = wmemdup(key, klen);
+    cap.klen[cap.n] = klen;
+    cap.n++;
+}
+
+void aof_capture_reset(void) {
+    for (int i = 0; i < cap.n; i++) wfree(cap.key[i]);
+    cap.n = 0;
+}
+
+int aof_capture_key(const char *event, const char **key, size_t *klen) {
+    for (int i = 0; i < cap.n; i++)
+        if (!strcmp(cap.event[i], event)) {
+            *key = cap.key[i];
+            *klen = cap.klen[i];
+            return 1;
+        }
+    return 0;
+}
+
+void aof_init(void) { keyspace_add_listener(aof_listener); }
