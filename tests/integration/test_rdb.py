@@ -66,8 +66,8 @@ def start_fail(d, dbfilename="dump.rdb", extra=()):
 
 
 def raw_replies(c):
-    """Make SAVE/BGSAVE return the server's reply as it is (redis-py maps them to bools)."""
-    for name in ("SAVE", "BGSAVE"):
+    """Make SAVE/BGSAVE/BGREWRITEAOF return the server's reply as it is (redis-py maps them to bools)."""
+    for name in ("SAVE", "BGSAVE", "BGREWRITEAOF"):
         c.set_response_callback(name, lambda r, **kw: r)
     return c
 
