@@ -80,6 +80,7 @@ static int persist_save_points(struct save_point *out, int max) {
 static long long persist_dirty(void) { return STATS_SUM(dirty) - atomic_load(&dirty_baseline); }
 
 static void persist_snapshot_opts(struct snapshot_opts *o, int aof_base) {
+    memset(o, 0, sizeof(*o));
     o->compress = server_config.rdbcompression;
     o->checksum = server_config.rdbchecksum;
     o->aof_base = aof_base;

@@ -249,7 +249,6 @@ BAD_LINES = [
     ("rename-command GET", "Bad directive or wrong number of arguments"),
     ("user", "Bad directive or wrong number of arguments"),
     # features Warden does not have yet: refused with a clear message, never ignored
-    ("appendonly yes", "append-only file"),
     ("replicaof 10.0.0.1 6379", "replication is not available"),
     ("slaveof 10.0.0.1 6379", "replication is not available"),
     ("cluster-enabled yes", "cluster mode is not available"),
@@ -422,7 +421,6 @@ def test_config_set_errors(server):
     assert err_of(r, "CONFIG", "SET", "dbfilename", "x.rdb") == pre + "'dbfilename') - can't set protected config"
     assert err_of(r, "CONFIG", "SET", "save", "100") == pre + "'save') - Invalid save parameters"
     assert err_of(r, "CONFIG", "SET", "save", "100  10") == pre + "'save') - Invalid save parameters"
-    assert err_of(r, "CONFIG", "SET", "appendonly", "yes").startswith(pre + "'appendonly') - appendonly yes needs")
     assert err_of(r, "CONFIG", "SET", "tls-port", "6380").startswith(pre + "'tls-port') - TLS is not available")
     assert err_of(r, "CONFIG", "SET", "maxmemory-clients", "101%") == \
         pre + "'maxmemory-clients') - percentage argument must be less or equal to 100"
