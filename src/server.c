@@ -18,6 +18,8 @@
 #include "net/worker.h"
 #include "persist/persist.h"
 #include "stats.h"
+#include "types/set.h"
+#include "types/zset.h"
 #include "util/alloc.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -231,6 +233,8 @@ int server_main(int argc, char **argv) {
     log_notice("Warden %s (Redis %s compatible) starting, pid=%d, %d worker threads", WARDEN_VERSION,
                WARDEN_REDIS_VERSION, (int)getpid(), threads);
     db_init_all(server_config.databases);
+    set_type_init();
+    zset_type_init();
     lockset_thread_init();
     command_table_init(STATS_MAX_THREADS < threads + 2 ? STATS_MAX_THREADS : threads + 2);
     if (server_setup_acl() != 0) return 1;

@@ -639,7 +639,30 @@ static int acl_selector_check(const struct acl_selector *s, const struct command
     return ACL_OK;
 }
 
+/* A selector that can read every key (allkeys, or a "*" pattern with read access). */
+static int acl_selector_reads_all(const struct acl_selector *s) {
+    if (s->allkeys) return 1;
+    for (int i = 0; i < s->nkeys; i++)
+        if ((s->keys[i].perm & ACL_PERM_READ) && s->keys[i].len == 1 && s->keys[i].pat[0] == '*') return 1;
+    return 0;
+}
+
+/* acl_check_command; with all_read, only a selector that can also read every key
+ * counts (acl_user_reads_all_keys). */
+static int acl_check_generic(struct acl_user *u, const struct command *cmd, struct client *c, int *errpos,
+                             int all_read);
+
 int acl_check_command(struct acl_user *u, const struct command *cmd, struct client *c, int *errpos) {
+    return acl_check_generic(u, cmd, c, errpos, 0);
+}
+
+int acl_user_reads_all_keys(struct acl_user *u, const struct command *cmd, struct client *c) {
+    int pos;
+    return !u || acl_check_generic(u, cmd, c, &pos, 1) == ACL_OK;
+}
+
+static int acl_check_generic(struct acl_user *u, const struct command *cmd, struct client *c, int *errpos,
+                             int all_read) {
     int keyidx_stack[ACL_CHECK_STACK_ARGS], nkeys = 0, argc = c->argc;
     int *keyidx = keyidx_stack;
     char *argv_stack[ACL_CHECK_STACK_ARGS];
@@ -675,10 +698,12 @@ int acl_check_command(struct acl_user *u, const struct command *cmd, struct clie
     acl_read_lock();
     int pos = 0;
     int res = acl_selector_check(&u->root, cmd, c, argc, argv, lens, keyidx, nkeys, &pos);
+    if (res == ACL_OK && all_read && !acl_selector_reads_all(&u->root)) res = ACL_DENIED_KEY;
     if (res != ACL_OK) {
         for (int i = 0; i < u->nsel; i++) {
             int p2 = 0;
-            if (acl_selector_check(&u->sel[i], cmd, c, argc, argv, lens, keyidx, nkeys, &p2) == ACL_OK) {
+            if (acl_selector_check(&u->sel[i], cmd, c, argc, argv, lens, keyidx, nkeys, &p2) == ACL_OK &&
+                (!all_read || acl_selector_reads_all(&u->sel[i]))) {
                 res = ACL_OK;
                 break;
             }

@@ -40,6 +40,9 @@ struct acl_user *acl_authenticate(const char *user, size_t ulen, const char *pas
 /* Can `u` run cmd with c's argv? Returns ACL_OK or the denial kind; *errpos gets the
  * argv index of the offending key/channel (or 0). Takes the read lock itself. */
 int acl_check_command(struct acl_user *u, const struct command *cmd, struct client *c, int *errpos);
+/* 1 if `u` may run cmd with c's argv through a selector that can also read every key
+ * (SORT's BY and GET patterns need it, as in Redis 7.0). NULL u: 1. */
+int acl_user_reads_all_keys(struct acl_user *u, const struct command *cmd, struct client *c);
 /* Apply one rule (as in ACL SETUSER) to a user, creating it if needed. Writers only. */
 int acl_setuser(const char *name, size_t nlen, int nrules, char **rules, size_t *rlens, char *err, size_t errlen);
 int acl_deluser(const char *name, size_t nlen); /* 1 deleted, 0 missing, -1 default */

@@ -340,9 +340,7 @@ static void acl_help_command(struct client *c) {
         "HELP",
         "    Print this help.",
     };
-    int n = (int)(sizeof(lines) / sizeof(lines[0]));
-    reply_array(&c->out, n);
-    for (int i = 0; i < n; i++) reply_status(&c->out, lines[i]);
+    reply_help(&c->out, lines, (int)(sizeof(lines) / sizeof(lines[0])));
 }
 
 #define ACL_SUB(nm, fn, ar, fl, summ)                                                              \

@@ -486,9 +486,7 @@ static void client_help_command(struct client *c) {
         "HELP",
         "    Print this help.",
     };
-    int n = (int)(sizeof(lines) / sizeof(lines[0]));
-    reply_array(&c->out, n);
-    for (int i = 0; i < n; i++) reply_status(&c->out, lines[i]);
+    reply_help(&c->out, lines, (int)(sizeof(lines) / sizeof(lines[0])));
 }
 
 #define CF_SESSION (CMD_NOSCRIPT | CMD_LOADING | CMD_STALE)

@@ -352,9 +352,7 @@ static void debug_help(struct client *c) {
         "HELP",
         "    Print this help.",
     };
-    int n = (int)(sizeof(lines) / sizeof(lines[0]));
-    reply_array(&c->out, n);
-    for (int i = 0; i < n; i++) reply_status(&c->out, lines[i]);
+    reply_help(&c->out, lines, (int)(sizeof(lines) / sizeof(lines[0])));
 }
 
 /* ---- dispatch of the subcommands ---- */

@@ -210,11 +210,14 @@ void dispatch_call(struct client *c, const struct command *cmd) {
     unsigned long long errors_before = c->out.errors;
     int aof = (cmd->flags & CMD_WRITE) && aof_enabled();
     long long dirty_before = aof ? atomic_load_explicit(&stats_mine()->dirty, memory_order_relaxed) : 0;
+    if (aof) aof_discard_notes(); /* events of earlier reads are not this command's */
     cmd->proc(c);
     /* a write that changed something goes to the AOF while its locks are still held, so
      * the file orders it exactly as the keyspace did */
-    if (aof && atomic_load_explicit(&stats_mine()->dirty, memory_order_relaxed) != dirty_before)
-        aof_propagate(c, cmd);
+    if (aof) {
+        if (atomic_load_explicit(&stats_mine()->dirty, memory_order_relaxed) != dirty_before) aof_propagate(c, cmd);
+        else aof_discard_notes();
+    }
     long long took = clock_mono_us() - start;
     struct command_stats *st = command_stats_mine(cmd);
     atomic_store_explicit(&st->calls, atomic_load_explicit(&st->calls, memory_order_relaxed) + 1, memory_order_relaxed);

@@ -13,6 +13,9 @@ extern struct command keys_commands[];       /* cmd/keys.c */
 extern struct command expire_commands[];     /* cmd/expire_cmd.c */
 extern struct command string_commands[];     /* cmd/string.c */
 extern struct command bits_commands[];       /* cmd/bits.c */
+extern struct command set_commands[];        /* cmd/set_cmd.c */
+extern struct command zset_commands[];       /* cmd/zset_cmd.c (+ zrange_cmd.c, zsetop_cmd.c) */
+extern struct command sort_commands[];       /* cmd/sort_cmd.c */
 extern struct command acl_commands[];        /* cmd/acl_cmd.c */
 extern struct command list_commands[];       /* cmd/list_cmd.c */
 extern struct command hash_commands[];       /* cmd/hash_cmd.c */

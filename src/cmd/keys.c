@@ -640,9 +640,7 @@ static void object_help_command(struct client *c) {
         "HELP",
         "    Print this help.",
     };
-    size_t n = sizeof(lines) / sizeof(lines[0]);
-    reply_array(&c->out, (long long)n);
-    for (size_t i = 0; i < n; i++) reply_status(&c->out, lines[i]);
+    reply_help(&c->out, lines, (int)(sizeof(lines) / sizeof(lines[0])));
 }
 
 #define OBJECT_SUB(nm, fn, sum, ver)                                                                               \

@@ -19,11 +19,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static void reply_help(struct client *c, const char *const *lines, int n) {
-    reply_array(&c->out, n);
-    for (int i = 0; i < n; i++) reply_status(&c->out, lines[i]);
-}
-
 static void time_command(struct client *c) {
     long long us = clock_us();
     reply_array(&c->out, 2);
@@ -184,7 +179,7 @@ static void memory_help_command(struct client *c) {
         "HELP",
         "    Print this help.",
     };
-    reply_help(c, lines, (int)(sizeof(lines) / sizeof(lines[0])));
+    reply_help(&c->out, lines, (int)(sizeof(lines) / sizeof(lines[0])));
 }
 
 /* ---- LATENCY: Warden keeps no latency events yet; the answers are those of a Redis
@@ -261,7 +256,7 @@ static void latency_help_command(struct client *c) {
         "HELP",
         "    Print this help.",
     };
-    reply_help(c, lines, (int)(sizeof(lines) / sizeof(lines[0])));
+    reply_help(&c->out, lines, (int)(sizeof(lines) / sizeof(lines[0])));
 }
 
 /* ---- table ---- */

@@ -32,6 +32,7 @@ static struct command *family_list[] = {connection_commands, server_commands, cl
                                         info_commands,       introspect_commands, debug_commands, keys_commands,
                                         expire_commands,     string_commands,     bits_commands,
                                         acl_commands,        list_commands,       hash_commands,
+                                        set_commands,        zset_commands,       sort_commands,
                                         persist_commands,    dump_commands};
 
 static void table_add_id(struct command *c) {

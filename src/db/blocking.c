@@ -417,6 +417,7 @@ static int blocking_retry(struct blocked *b) {
     int aof = aof_enabled();
     long long dirty_before = aof ? atomic_load_explicit(&stats_mine()->dirty, memory_order_relaxed) : 0;
     uint64_t aof_before = aof_thread_offset();
+    if (aof) aof_discard_notes();
     b->cmd->proc(&shadow);
     int served = !b->not_served;
     if (aof && served && atomic_load_explicit(&stats_mine()->dirty, memory_order_relaxed) != dirty_before)
@@ -551,28 +552,6 @@ int blocking_unblock_id(unsigned long long id, int with_error) {
     }
     pthread_mutex_unlock(&reg_lock);
     return found;
-}
-
-void blocking_client_unblock_command(struct client *c) {
-    if (c->argc > 4) {
-        reply_error(&c->out, "ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP.");
-        return;
-    }
-    int with_error = 0;
-    if (c->argc == 4) {
-        if (arg_eq(&c->argv[3], "TIMEOUT")) with_error = 0;
-        else if (arg_eq(&c->argv[3], "ERROR")) with_error = 1;
-        else {
-            reply_error(&c->out, "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
-            return;
-        }
-    }
-    long long id;
-    if (num_parse_ll(c->argv[2].ptr, c->argv[2].len, &id) != 0) {
-        reply_not_integer(c);
-        return;
-    }
-    reply_int(&c->out, id >= 0 && blocking_unblock_id((unsigned long long)id, with_error));
 }
 
 __attribute__((constructor)) static void blocking_register(void) { keyspace_add_listener(blocking_on_event); }

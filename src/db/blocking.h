@@ -60,7 +60,4 @@ void blocking_client_gone(struct client *c);
 long long blocking_count(void);
 /* CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 if a client blocked on keys was released. */
 int blocking_unblock_id(unsigned long long id, int with_error);
-/* The CLIENT UNBLOCK subcommand's proc (row: "unblock", arity -3, flags
- * admin|noscript|loading|stale, acl @admin @slow @dangerous @connection). */
-void blocking_client_unblock_command(struct client *c);
 #endif

@@ -98,14 +98,19 @@ static void *worker_main(void *arg) {
             log_warning("epoll_wait: %s", strerror(errno));
             break;
         }
+        /* Mail may close clients (CLIENT KILL, ACL DELUSER…): run it only after this
+         * batch's client events, which still point at those clients. Client events
+         * themselves never free another client directly (they post mail instead). */
+        int mail = 0;
         for (int i = 0; i < n; i++) {
             struct client *c = events[i].data.ptr;
             if (!c) {
-                mailbox_drain(&w->mb);
+                mail = 1;
                 continue;
             }
             conn_handle_event(c, events[i].events);
         }
+        if (mail) mailbox_drain(&w->mb);
         if (w->aof_waiting) conn_flush_aof_waiting(w);
         long long now = clock_mono_us();
         if (now - w->last_cron_us >= 100000) {

@@ -479,4 +479,36 @@ int aof_capture_key(const char *event, const char **key, size_t *klen) {
     return 0;
 }
 
+/* Members noted by the running command (SPOP). */
+static _Thread_local struct {
+    struct arg *m;
+    int n, cap;
+} noted;
+
+void aof_note_member(const char *m, size_t len) {
+    if (!aof_stream_on()) return;
+    if (noted.n == noted.cap) {
+        noted.cap = noted.cap ? noted.cap * 2 : 16;
+        noted.m = wrealloc(noted.m, sizeof(struct arg) * (size_t)noted.cap);
+    }
+    noted.m[noted.n].ptr = wmemdup(m, len);
+    noted.m[noted.n].len = len;
+    noted.n++;
+}
+
+int aof_noted_members(const struct arg **members) {
+    *members = noted.m;
+    return noted.n;
+}
+
+void aof_noted_reset(void) {
+    for (int i = 0; i < noted.n; i++) wfree(noted.m[i].ptr);
+    noted.n = 0;
+    if (noted.cap > 1024) {
+        wfree(noted.m);
+        noted.m = NULL;
+        noted.cap = 0;
+    }
+}
+
 void aof_init(void) { keyspace_add_listener(aof_listener); }

@@ -43,8 +43,13 @@ int aof_enabled(void);
 
 /* Dispatch: after a write command that changed something (locks held). */
 void aof_propagate(struct client *c, const struct command *cmd);
+/* ... or after one that changed nothing: drop what it noted. */
+void aof_discard_notes(void);
 /* Record a command directly (locks of its keys held). */
 void aof_feed(int dbid, int argc, const struct arg *argv);
+/* A command whose effect is random notes what it did (SPOP: each member popped), so
+ * the AOF records the outcome, not the dice. No-op when the AOF is off. */
+void aof_note_member(const char *m, size_t len);
 /* EXEC (and scripts): records between begin and end are written as one MULTI/EXEC
  * group, or bare when there is a single one. Nests. */
 void aof_group_begin(void);

@@ -4,6 +4,8 @@
 #include "core/listpack.h"
 #include "types/hash.h"
 #include "types/list.h"
+#include "types/set.h"
+#include "types/zset.h"
 #include "util/alloc.h"
 #include "util/numparse.h"
 #include <string.h>
@@ -130,6 +132,38 @@ int aof_emit_entry(struct pstream *s, const entry *e) {
         }
         hash_iter_release(&it);
         batch_flush(s, &bt, "HSET", e, &out);
+        abuf_free(&bt.body);
+    } else if (type == OBJ_SET) {
+        struct batch bt = {.per = 1};
+        abuf_init(&bt.body);
+        struct set_iter it;
+        const char *m;
+        size_t len;
+        set_iter_init(&it, (entry *)e); /* read only */
+        while (set_iter_next(&it, &m, &len)) {
+            abuf_arg(&bt.body, m, len);
+            if (++bt.n == AOF_EMIT_BATCH) batch_flush(s, &bt, "SADD", e, &out);
+        }
+        set_iter_release(&it);
+        batch_flush(s, &bt, "SADD", e, &out);
+        abuf_free(&bt.body);
+    } else if (type == OBJ_ZSET) {
+        struct batch bt = {.per = 2};
+        abuf_init(&bt.body);
+        struct zset_pos z;
+        for (zset_pos_rank(&z, (entry *)e, 0); zset_pos_valid(&z); zset_pos_next(&z)) {
+            unsigned char buf[24];
+            char sc[40];
+            const char *m;
+            size_t len;
+            double score;
+            zset_pos_get(&z, buf, &m, &len, &score);
+            int sl = num_double_to_str(sc, sizeof(sc), score);
+            abuf_arg(&bt.body, sc, (size_t)sl);
+            abuf_arg(&bt.body, m, len);
+            if (++bt.n == AOF_EMIT_BATCH) batch_flush(s, &bt, "ZADD", e, &out);
+        }
+        batch_flush(s, &bt, "ZADD", e, &out);
         abuf_free(&bt.body);
     } else {
         abuf_free(&out);

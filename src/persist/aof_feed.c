@@ -10,6 +10,9 @@
  *   INCRBYFLOAT / HINCRBYFLOAT                      → SET key v KEEPTTL / HSET key f v
  *   BLPOP / BRPOP (served)                          → LPOP / RPOP of the key served
  *   BLMOVE / BRPOPLPUSH / BLMPOP                    → LMOVE / RPOPLPUSH / LMPOP
+ *   BZPOPMIN / BZPOPMAX / BZMPOP                    → ZPOPMIN / ZPOPMAX / ZMPOP
+ *   SPOP (random members)                           → SREM key <the members popped>, or
+ *                                                     DEL when the set is gone
  * so replay never depends on the time it runs at, nor on randomness. */
 #include "client.h"
 #include "cmd/command.h"
@@ -18,6 +21,7 @@
 #include "persist/aof_emit.h"
 #include "persist/aof_int.h"
 #include "types/hash.h"
+#include "util/alloc.h"
 #include "util/numparse.h"
 #include <string.h>
 #include <strings.h>
@@ -156,9 +160,35 @@ static void feed_renamed(struct client *c, const char *name, int from, int to) {
     feed(c, n, a);
 }
 
+/* SPOP: the members popped were noted by the command (aof_note_member). */
+static void feed_spop(struct client *c) {
+    const struct arg *key = &c->argv[1];
+    if (!outcome(c, key)) {
+        feed2(c, "DEL", key);
+        return;
+    }
+    const struct arg *members;
+    int n = aof_noted_members(&members);
+    for (int at = 0; at < n; at += 1024) { /* in batches, as Redis does */
+        int k = n - at < 1024 ? n - at : 1024;
+        struct arg *a = wmalloc(sizeof(struct arg) * (size_t)(k + 2));
+        a[0].ptr = (char *)"SREM";
+        a[0].len = 4;
+        a[1] = *key;
+        for (int i = 0; i < k; i++) a[2 + i] = members[at + i];
+        feed(c, k + 2, a);
+        wfree(a);
+    }
+}
+
+void aof_discard_notes(void) {
+    aof_capture_reset();
+    aof_noted_reset();
+}
+
 void aof_propagate(struct client *c, const struct command *cmd) {
     if (!aof_enabled()) {
-        aof_capture_reset();
+        aof_discard_notes();
         return;
     }
     const char *n = cmd->fullname;
@@ -185,7 +215,16 @@ void aof_propagate(struct client *c, const struct command *cmd) {
         feed_renamed(c, "RPOPLPUSH", 1, 3);
     else if (!strcmp(n, "blmpop") && c->argc >= 5)
         feed_renamed(c, "LMPOP", 2, c->argc);
+    else if (!strcmp(n, "bzpopmin"))
+        feed_blocking_pop(c, "zpopmin", "ZPOPMIN");
+    else if (!strcmp(n, "bzpopmax"))
+        feed_blocking_pop(c, "zpopmax", "ZPOPMAX");
+    else if (!strcmp(n, "bzmpop") && c->argc >= 5)
+        feed_renamed(c, "ZMPOP", 2, c->argc);
+    else if (!strcmp(n, "spop"))
+        feed_spop(c);
     else
         feed(c, c->argc, c->argv);
     aof_capture_reset();
+    aof_noted_reset();
 }

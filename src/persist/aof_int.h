@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct arg;
+
 /* ---- aof.c: the record stream ---- */
 /* Start accepting records, writing them to fd (positioned at its end; `size` bytes
  * already there). Starts the writer thread. */
@@ -30,4 +32,7 @@ int aof_stream_last_errno(void);
  * need to know which key a blocking pop served. */
 void aof_capture_reset(void);
 int aof_capture_key(const char *event, const char **key, size_t *klen);
+/* Members a command noted (aof_note_member, e.g. SPOP's random picks). */
+int aof_noted_members(const struct arg **members);
+void aof_noted_reset(void);
 #endif

@@ -24,6 +24,8 @@ static void rdb_types_register_all(void) {
     rdb_string_register();
     rdb_list_register();
     rdb_hash_register();
+    rdb_set_register();
+    rdb_zset_register();
 }
 
 void rdb_types_init(void) { pthread_once(&types_once, rdb_types_register_all); }

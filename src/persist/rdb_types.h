@@ -44,4 +44,6 @@ int rdb_is_object_type(int rdb_type);
 void rdb_string_register(void);
 void rdb_list_register(void);
 void rdb_hash_register(void);
+void rdb_set_register(void);
+void rdb_zset_register(void);
 #endif

@@ -72,6 +72,11 @@ void reply_status_len(struct reply *r, const char *s, size_t len) {
 void reply_status(struct reply *r, const char *s) { reply_status_len(r, s, strlen(s)); }
 void reply_ok(struct reply *r) { reply_raw(r, "+OK\r\n", 5); }
 
+void reply_help(struct reply *r, const char *const *lines, int n) {
+    reply_array(r, n);
+    for (int i = 0; i < n; i++) reply_status(r, lines[i]);
+}
+
 void reply_error(struct reply *r, const char *msg) {
     char buf[1024];
     size_t n = strlen(msg);

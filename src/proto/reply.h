@@ -54,6 +54,8 @@ void reply_double(struct reply *r, double v);       /* RESP3 ",", RESP2 bulk */
 void reply_bool(struct reply *r, int v);            /* RESP3 #t/#f, RESP2 :1/:0 */
 void reply_verbatim(struct reply *r, const char *p, size_t len, const char *ext); /* RESP3 =, RESP2 bulk */
 void reply_ok(struct reply *r);
+/* A HELP reply: each line as a status string, in one array. */
+void reply_help(struct reply *r, const char *const *lines, int n);
 /* Deferred aggregate header: reply_defer_len() returns a handle, then exactly one
  * reply_set_deferred_*() with the final count. */
 reply_deferred reply_defer_len(struct reply *r);
