@@ -2,6 +2,10 @@
  * start-up (before threads), so lookups need no lock. */
 #include "persist/rdb_types.h"
 #include "persist/rdb.h"
+#include "types/hash.h"
+#include "types/list.h"
+#include "types/set.h"
+#include "types/zset.h"
 #include <pthread.h>
 
 static rdb_type_of_fn savers_type[8];
@@ -21,6 +25,12 @@ void rdb_register_loader(int rdb_type, rdb_load_value_fn load) {
 }
 
 static void rdb_types_register_all(void) {
+    /* the codecs build values of these types: make sure their free/dup hooks exist
+     * (registration is idempotent; the server registers them too) */
+    list_type_init();
+    hash_type_init();
+    set_type_init();
+    zset_type_init();
     rdb_string_register();
     rdb_list_register();
     rdb_hash_register();

@@ -437,3 +437,43 @@ def test_info_aof_fields(datadir, make_server):
     assert info["aof_current_size"] > 0
     with pytest.raises(redis.ResponseError, match="wrong number of arguments"):
         c.execute_command("BGREWRITEAOF", "x")
+
+
+def test_random_and_blocking_commands_replay_exactly(datadir, make_server):
+    s = make_server(args=aof_args(datadir, "--aof-use-rdb-preamble", "no"))
+    c = client(s)
+    c.sadd("s", *range(50))
+    c.sadd("strs", *["m%d" % i for i in range(30)])
+    c.spop("s")
+    c.spop("s", 5)
+    c.spop("strs", 3)
+    c.sadd("gone", "a", "b")
+    c.spop("gone", 10)  # the whole set: recorded as DEL
+    c.zadd("z", {"a": 1, "b": 2, "c": 3})
+    c.bzpopmin("z", 1)
+    c.rpush("src", "1", "2")
+    c.blmove("src", "dst", 1, "LEFT", "RIGHT")
+    got = []
+    t = threading.Thread(target=lambda: got.append(s.client().blpop("later", 5)))
+    t.start()
+    time.sleep(0.2)
+    c.rpush("later", "x", "y")  # serves the blocked BLPOP from another client
+    t.join()
+    assert got == [(b"later", b"x")]
+    snap = {k: c.smembers(k) for k in ("s", "strs")}
+    zs = c.zrange("z", 0, -1, withscores=True)
+    assert wait_for(lambda: b"LPOP" in incr_text(datadir))
+    text = incr_text(datadir).lower()
+    for cmd in (b"spop", b"blpop", b"bzpopmin", b"blmove"):
+        assert b"\r\n" + cmd + b"\r\n" not in text, cmd
+    c.execute_command("BGREWRITEAOF")
+    assert wait_for(lambda: c.info("persistence")["aof_rewrites"] == 1)
+    c.sadd("s", "after")
+    s.stop()
+    s2 = make_server(args=aof_args(datadir))
+    c2 = client(s2)
+    assert c2.smembers("s") == snap["s"] | {b"after"} and c2.smembers("strs") == snap["strs"]
+    assert c2.exists("gone") == 0
+    assert c2.zrange("z", 0, -1, withscores=True) == zs
+    assert c2.lrange("dst", 0, -1) == [b"1"] and c2.lrange("src", 0, -1) == [b"2"]
+    assert c2.lrange("later", 0, -1) == [b"y"]

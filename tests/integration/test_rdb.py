@@ -472,6 +472,14 @@ def fill_collections(c):
     c.hset(b"h:longval", mapping={b"f": b"v" * 1000})
     c.pexpire(b"h:small", 3_600_000)
     c.pexpire(b"l:small", 3_600_000)
+    c.sadd(b"s:ints", 1, -5, 300, 70000, 5_000_000_000, -9223372036854775808)
+    c.sadd(b"s:strs", b"a", b"b", b"", b"\x00bin", b"12")
+    c.sadd(b"s:big", *[b"m%d" % i for i in range(1000)])
+    c.sadd(b"s:bigints", *range(2000))
+    c.zadd(b"z:small", {b"a": 1, b"b": 2.5, b"c": -3, b"d": float("inf"), b"e": float("-inf"), b"f": 1e-300,
+                        b"g": 4611686018427387904, b"h": 0.1})
+    c.zadd(b"z:big", {b"member%d" % i: i * 0.5 for i in range(300)})
+    c.pexpire(b"z:small", 3_600_000)
 
 
 def verify_collections(c):
@@ -484,6 +492,15 @@ def verify_collections(c):
     assert c.hget(b"h:longval", b"f") == b"v" * 1000
     assert 3_500_000 < c.pttl(b"h:small") <= 3_600_000
     assert 3_500_000 < c.pttl(b"l:small") <= 3_600_000
+    assert c.smembers(b"s:ints") == {b"1", b"-5", b"300", b"70000", b"5000000000", b"-9223372036854775808"}
+    assert c.smembers(b"s:strs") == {b"a", b"b", b"", b"\x00bin", b"12"}
+    assert c.smembers(b"s:big") == {b"m%d" % i for i in range(1000)}
+    assert c.scard(b"s:bigints") == 2000 and c.sismember(b"s:bigints", 1999)
+    assert c.zrange(b"z:small", 0, -1, withscores=True) == [
+        (b"e", float("-inf")), (b"c", -3.0), (b"f", 1e-300), (b"h", 0.1), (b"a", 1.0), (b"b", 2.5),
+        (b"g", 4611686018427387904.0), (b"d", float("inf"))]
+    assert c.zrange(b"z:big", 0, -1, withscores=True) == [(b"member%d" % i, i * 0.5) for i in range(300)]
+    assert 3_500_000 < c.pttl(b"z:small") <= 3_600_000
 
 
 def test_collections_round_trip(datadir, make_server):
@@ -527,11 +544,12 @@ def test_collections_dump_restore_both_ways(datadir, make_server):
     rs = RedisServer(datadir)
     try:
         rs.c.config_set("sanitize-dump-payload", "yes")  # deep checks of every blob we send
-        keys = [b"l:small", b"l:big", b"l:huge-elem", b"h:small", b"h:big", b"h:longval"]
+        keys = [b"l:small", b"l:big", b"l:huge-elem", b"h:small", b"h:big", b"h:longval", b"s:ints", b"s:strs",
+                b"s:big", b"s:bigints", b"z:small", b"z:big"]
         for k in keys:
             rs.c.restore(k, 0, w.dump(k), replace=True)
-        rs.c.pexpire(b"h:small", 3_600_000)
-        rs.c.pexpire(b"l:small", 3_600_000)
+        for k in (b"h:small", b"l:small", b"z:small"):
+            rs.c.pexpire(k, 3_600_000)
         verify_collections(rs.c)
         for k in keys:
             w.restore(k + b":back", 0, rs.c.dump(k))
@@ -539,6 +557,12 @@ def test_collections_dump_restore_both_ways(datadir, make_server):
         assert w.lrange(b"l:big:back", 0, -1) == w.lrange(b"l:big", 0, -1)
         assert w.hgetall(b"h:big:back") == w.hgetall(b"h:big")
         assert w.object("encoding", b"h:big:back") == w.object("encoding", b"h:big")
+        for k in (b"s:ints", b"s:big", b"s:bigints"):
+            assert w.smembers(k + b":back") == w.smembers(k)
+            assert w.object("encoding", k + b":back") == w.object("encoding", k)
+        for k in (b"z:small", b"z:big"):
+            assert w.zrange(k + b":back", 0, -1, withscores=True) == w.zrange(k, 0, -1, withscores=True)
+            assert w.object("encoding", k + b":back") == w.object("encoding", k)
     finally:
         rs.stop()
 
