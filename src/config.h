@@ -150,6 +150,8 @@ struct server_config {
     _Atomic long long auth_failure_limit;
     _Atomic long long auth_failure_window;
     char *audit_log;
+    char *encryption_key_file;          /* encryption at rest (persist/crypt.h) */
+    char *encryption_old_key_files;     /* space-separated, for reading only */
     char *config_file;                  /* absolute path of the file we started from, or NULL */
 };
 

@@ -341,6 +341,9 @@ const struct config_option config_options[] = {
     BOOL_("appendonly", NULL, 0, F(appendonly), "no", .apply = appendonly_apply),
     STR_("appendfilename", NULL, IMM, F(appendfilename), "appendonly.aof", .check_str = filename_check),
     STR_("appenddirname", NULL, IMM, F(appenddirname), "appendonlydir", .check_str = dirname_check),
+    /* Warden: encryption at rest of RDB and AOF files (start-up only: keys are checked then) */
+    STR_("encryption-key-file", NULL, IMM | CFG_SENSITIVE, F(encryption_key_file), ""),
+    STR_("encryption-old-key-files", NULL, IMM | CFG_SENSITIVE, F(encryption_old_key_files), ""),
     ENUM_("appendfsync", NULL, 0, F(appendfsync), "everysec", appendfsync_enum),
     BOOL_("no-appendfsync-on-rewrite", NULL, 0, F(no_appendfsync_on_rewrite), "no"),
     INT_("auto-aof-rewrite-percentage", NULL, 0, F(auto_aof_rewrite_percentage), "100", 0, IMAX),

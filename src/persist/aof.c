@@ -15,6 +15,7 @@
 #include "db/notify.h"
 #include "persist/aof_emit.h"
 #include "persist/aof_int.h"
+#include "persist/crypt.h"
 #include "util/alloc.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -39,9 +40,11 @@ static struct {
     _Atomic uint64_t durable;
     int cur_db;                /* db selected at the end of the current file (-1: unknown) */
     int fd;                    /* the current incr file (writer thread) */
+    struct crypt_appender *crypt; /* the current file is encrypted: one chunk per batch */
     int switch_pending;
     uint64_t switch_at;
     int switch_fd;
+    struct crypt_appender *switch_crypt;
     pthread_t thread;
     int thread_running, stop;
     int waiters;               /* clients waiting for durability */
@@ -226,6 +229,29 @@ static int write_all(int fd, const unsigned char *p, size_t n) {
     return 0;
 }
 
+/* Write one batch to fd (sealed as one encrypted chunk when ca is set, so chunks hold
+ * whole records). On failure the file is cut back to where it was; returns 0 or errno. */
+static int write_segment(int fd, struct crypt_appender *ca, const unsigned char *p, size_t n) {
+    if (n == 0) return 0;
+    off_t before = lseek(fd, 0, SEEK_END);
+    uint64_t mark = ca ? crypt_appender_mark(ca) : 0;
+    const unsigned char *buf = p;
+    size_t len = n;
+    unsigned char *sealed = NULL;
+    if (ca) {
+        if (crypt_appender_seal(ca, p, n, &sealed, &len) != 0) return EIO;
+        buf = sealed;
+    }
+    int err = 0;
+    if (write_all(fd, buf, len) != 0) {
+        err = errno ? errno : EIO;
+        if (before >= 0 && ftruncate(fd, before) != 0) log_warning("Can't truncate the AOF after a short write");
+        if (ca) crypt_appender_rewind(ca, mark);
+    }
+    wfree(sealed);
+    return err;
+}
+
 /* Give bytes that could not be written back to the front of the buffer (lock held). */
 static void unwrite_locked(const unsigned char *p, size_t n) {
     struct abuf b;
@@ -268,19 +294,15 @@ static void *aof_writer_main(void *arg) {
         size_t first = work.len;
         int do_switch = A.switch_pending && A.switch_at <= base + work.len;
         int new_fd = A.switch_fd;
+        struct crypt_appender *new_ca = A.switch_crypt;
         if (do_switch) first = (size_t)(A.switch_at - base);
         int fd = A.fd;
+        struct crypt_appender *ca = A.crypt;
         pthread_mutex_unlock(&A.lock);
 
         int err = 0, synced = 0, switched = 0;
         size_t done = 0;
-        off_t before = lseek(fd, 0, SEEK_END);
-        if (first && write_all(fd, work.p, first) != 0) {
-            err = errno;
-            if (before >= 0 && ftruncate(fd, before) != 0) log_warning("Can't truncate the AOF after a short write");
-        } else {
-            done = first;
-        }
+        if ((err = write_segment(fd, ca, work.p, first)) == 0) done = first;
         if (!err && do_switch) {
             /* the old file must be complete on disk before records move on */
             if (fdatasync(fd) != 0) {
@@ -288,16 +310,13 @@ static void *aof_writer_main(void *arg) {
             } else {
                 close(fd);
                 fd = new_fd;
+                ca = new_ca;
                 switched = 1;
                 synced = 1;
             }
         }
         if (!err && work.len > first) {
-            before = lseek(fd, 0, SEEK_END);
-            if (write_all(fd, work.p + first, work.len - first) != 0) {
-                err = errno;
-                if (before >= 0 && ftruncate(fd, before) != 0) log_warning("Can't truncate the AOF after a short write");
-            } else {
+            if ((err = write_segment(fd, ca, work.p + first, work.len - first)) == 0) {
                 done = work.len;
                 synced = 0;
             }
@@ -325,9 +344,12 @@ static void *aof_writer_main(void *arg) {
 
         pthread_mutex_lock(&A.lock);
         if (switched) {
+            crypt_appender_free(A.crypt);
+            A.crypt = new_ca;
             A.fd = new_fd;
             A.switch_pending = 0;
             A.switch_fd = -1;
+            A.switch_crypt = NULL;
         }
         A.written = base + done;
         if (err) {
@@ -360,8 +382,10 @@ static void *aof_writer_main(void *arg) {
     return NULL;
 }
 
-void aof_stream_start(int fd, uint64_t size) {
+void aof_stream_start(int fd, uint64_t size, struct crypt_appender *ca) {
     pthread_mutex_lock(&A.lock);
+    crypt_appender_free(A.crypt);
+    A.crypt = ca;
     A.fd = fd;
     A.file_size = size;
     A.cur_db = -1;
@@ -376,12 +400,14 @@ void aof_stream_start(int fd, uint64_t size) {
     pthread_mutex_unlock(&A.lock);
 }
 
-void aof_stream_switch(int new_fd) {
+void aof_stream_switch(int new_fd, struct crypt_appender *ca) {
     pthread_mutex_lock(&A.lock);
     if (A.switch_pending && A.switch_fd >= 0) close(A.switch_fd); /* an unfinished earlier switch */
+    crypt_appender_free(A.switch_crypt);
     A.switch_pending = 1;
     A.switch_at = A.appended;
     A.switch_fd = new_fd;
+    A.switch_crypt = ca;
     A.cur_db = -1; /* the new file starts with no db selected */
     A.file_size = 0;
     pthread_cond_signal(&A.wake);
@@ -418,6 +444,9 @@ int aof_stream_drain(int stop) {
         if (A.switch_fd >= 0) close(A.switch_fd);
         A.fd = A.switch_fd = -1;
         A.switch_pending = 0;
+        crypt_appender_free(A.crypt);
+        crypt_appender_free(A.switch_crypt);
+        A.crypt = A.switch_crypt = NULL;
         abuf_free(&A.buf);
         A.stop = 0;
     }

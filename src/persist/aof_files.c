@@ -15,6 +15,7 @@
 #include "persist/aof_int.h"
 #include "persist/aof_load.h"
 #include "persist/aof_manifest.h"
+#include "persist/crypt.h"
 #include "persist/persist.h"
 #include "persist/pstream.h"
 #include "persist/rdb_load.h"
@@ -53,6 +54,8 @@ struct rewrite_job {
     long long base_seq, incr_seq;
     char base_name[PATH_MAX], incr_name[PATH_MAX];
     int incr_fd;
+    struct crypt_appender *incr_ca; /* handed to the stream at the instant */
+    int handed;                     /* the instant came: the stream owns incr_fd */
 };
 
 static void aof_names_from_config(void) {
@@ -106,10 +109,20 @@ static int manifest_persist(const struct aof_manifest *m) {
     return rc;
 }
 
-static int create_incr(long long seq, char *name, size_t size) {
+/* Create a new incr file (with the encrypted container's header when a key is set). */
+static int create_incr(long long seq, char *name, size_t size, struct crypt_appender **ca) {
     snprintf(name, size, "%s.%lld.incr.aof", fname, seq);
-    int fd = openat(dirfd_aof, name, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    if (fd < 0) log_warning("Can't open the append-only file %s: %s", name, strerror(errno));
+    int fd = openat(dirfd_aof, name, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+    *ca = NULL;
+    if (fd < 0) {
+        log_warning("Can't open the append-only file %s: %s", name, strerror(errno));
+        return -1;
+    }
+    if (crypt_enabled() && !(*ca = crypt_appender_create(fd))) {
+        log_warning("Can't write the encrypted header of %s: %s", name, strerror(errno));
+        close(fd);
+        return -1;
+    }
     return fd;
 }
 
@@ -140,10 +153,19 @@ static int load_sink(void *priv, int dbid, entry *e, char *err, size_t errlen) {
     return 0;
 }
 
-/* Load one file (RDB preamble and/or commands). last: the final incr (truncation may
- * be tolerated). Returns 0, 1 when missing-and-allowed, or -1 (logged). */
-static int load_file(int at_dir, const char *name, int last, struct aof_replay *r) {
+/* What loading a file learnt about it (to go on appending to the last incr). */
+struct loaded_file {
+    int encrypted;
+    uint64_t chunks;
+    unsigned char header[CRYPT_HEADER_SIZE];
+};
+
+/* Load one file (RDB preamble and/or commands, plain or encrypted). last: the final
+ * incr (a torn or truncated tail may be tolerated). Returns 0 or -1 (logged). */
+static int load_file(int at_dir, const char *name, int last, int is_base, struct aof_replay *r,
+                     struct loaded_file *info) {
     int fd = openat(at_dir, name, O_RDWR | O_CLOEXEC);
+    memset(info, 0, sizeof(*info));
     if (fd < 0) {
         log_warning("Fatal error: can't open the append log file %s for reading: %s", name, strerror(errno));
         return -1;
@@ -156,38 +178,58 @@ static int load_file(int at_dir, const char *name, int last, struct aof_replay *
     }
     struct pstream s;
     char err[512] = "";
-    int rc = 0;
-    if (ps_init_file_reader(&s, fd) != 0) rc = -1;
-    char magic[5] = {0};
-    if (rc == 0 && pread(fd, magic, 5, 0) == 5 && memcmp(magic, "REDIS", 5) == 0) {
+    int rc = crypt_open_reader(&s, fd, &info->encrypted);
+    char magic[5];
+    long long got = rc == 0 ? ps_read_some(&s, magic, 5) : -1;
+    if (got > 0 && got < 5) {
+        long long more = ps_read_some(&s, magic + got, (size_t)(5 - got));
+        if (more > 0) got += more;
+    }
+    if (got > 0) ps_unread(&s, magic, (size_t)got);
+    if (got == 5 && memcmp(magic, "REDIS", 5) == 0) {
         struct rdb_load_ctx ctx = {.ndbs = db_count(), .now_ms = clock_ms(), .skip_expired = 0,
                                    .verify_checksum = server_config.rdbchecksum, .sink = load_sink};
         rc = rdb_load_stream(&s, &ctx, err, sizeof(err));
-        if (rc == 0) log_notice("Reading RDB base file on AOF loading...");
     }
-    uint64_t valid_end = 0;
-    int truncated = 0;
-    if (rc == 0) rc = aof_load_commands(&s, r, &valid_end, &truncated, err, sizeof(err));
+    uint64_t valid_end = 0, good = 0;
+    int truncated = 0, ended = 0, torn = 0;
+    if (rc == 0 && got >= 0) rc = aof_load_commands(&s, r, &valid_end, &truncated, err, sizeof(err));
+    else if (got < 0) rc = -1;
+    if (rc != 0 && !err[0]) snprintf(err, sizeof(err), "%s", s.error[0] ? s.error : "read error");
+    if (info->encrypted) {
+        torn = crypt_reader_state(&s, &ended, &info->chunks, &good, info->header) == 1;
+        if (rc == 0 && is_base && !ended) {
+            snprintf(err, sizeof(err), "the encrypted base file has no end marker (truncated)");
+            rc = -1;
+        }
+        if (rc == 0 && truncated && !torn) {
+            /* complete chunks always hold whole commands: a cut inside one is tampering */
+            snprintf(err, sizeof(err), "an encrypted chunk ends inside a command");
+            rc = -1;
+        }
+        if (torn) truncated = 1;
+    }
     ps_close(&s);
     if (rc != 0) {
         log_warning("Bad file format reading the append only file %s: %s. Make a backup of your AOF file, then "
                     "use ./redis-check-aof --fix <filename.manifest>",
-                    name, err[0] ? err : "read error");
+                    name, err);
         close(fd);
         return -1;
     }
+    uint64_t cut = info->encrypted ? good : valid_end;
     if (truncated) {
         if (!last || !server_config.aof_load_truncated) {
             log_warning("Unexpected end of file reading the append only file %s at offset %llu. You can: 1) Make a "
                         "backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>. 2) Alternatively "
                         "you can set the 'aof-load-truncated' configuration option to yes and restart the server.",
-                        name, (unsigned long long)valid_end);
+                        name, (unsigned long long)cut);
             close(fd);
             return -1;
         }
         log_warning("!!! Warning: short read while loading the AOF file %s!!!", name);
-        log_warning("!!! Truncating the AOF %s at offset %llu !!!", name, (unsigned long long)valid_end);
-        if (ftruncate(fd, (off_t)valid_end) != 0 || fsync(fd) != 0) {
+        log_warning("!!! Truncating the AOF %s at offset %llu !!!", name, (unsigned long long)cut);
+        if (ftruncate(fd, (off_t)cut) != 0 || fsync(fd) != 0) {
             log_warning("Error truncating the AOF file %s: %s", name, strerror(errno));
             close(fd);
             return -1;
@@ -203,20 +245,17 @@ static int write_empty_base(long long seq, char *name, size_t size) {
     snprintf(name, size, "%s.%lld.base.%s", fname, seq, server_config.aof_use_rdb_preamble ? "rdb" : "aof");
     int fd = openat(dirfd_aof, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) return -1;
-    int rc = 0;
+    struct pstream s;
+    crypt_open_writer(&s, fd, 0); /* encrypted when a key is set */
     if (server_config.aof_use_rdb_preamble) {
-        struct pstream s;
-        ps_init_file_writer(&s, fd, 0);
         s.checksum = server_config.rdbchecksum;
         struct rdb_header_info hi = {.ctime = clock_ms() / 1000, .used_mem = alloc_used_memory(), .aof_base = 1};
         rdb_save_header(&s, &hi);
         rdb_save_footer(&s);
-        ps_sync(&s);
-        rc = ps_failed(&s) ? -1 : 0;
-        ps_close(&s);
-    } else if (fsync(fd) != 0) {
-        rc = -1;
     }
+    ps_finish(&s);
+    int rc = ps_failed(&s) ? -1 : 0;
+    ps_close(&s);
     close(fd);
     return rc;
 }
@@ -227,6 +266,7 @@ int aof_load_at_startup(void) {
     char mname[PATH_MAX];
     snprintf(mname, sizeof(mname), "%s.manifest", fname);
     struct aof_replay r = {0};
+    struct loaded_file last = {0};
     long long start = clock_mono_us();
     int fd = openat(dirfd_aof, mname, O_RDONLY | O_CLOEXEC);
     if (fd >= 0) {
@@ -248,13 +288,13 @@ int aof_load_at_startup(void) {
         }
         wfree(text);
         have_manifest = 1;
-        if (man.base.name && load_file(dirfd_aof, man.base.name, man.nincr == 0, &r) != 0) return -1;
+        if (man.base.name && load_file(dirfd_aof, man.base.name, man.nincr == 0, 1, &r, &last) != 0) return -1;
         for (int i = 0; i < man.nincr; i++)
-            if (load_file(dirfd_aof, man.incr[i].name, i == man.nincr - 1, &r) != 0) return -1;
+            if (load_file(dirfd_aof, man.incr[i].name, i == man.nincr - 1, 0, &r, &last) != 0) return -1;
         log_notice("DB loaded from append only file: %.3f seconds", (double)(clock_mono_us() - start) / 1e6);
     } else if (faccessat(AT_FDCWD, fname, F_OK, 0) == 0) {
         /* a Redis <= 6 single-file AOF next to the data: load it, then move it in */
-        if (load_file(AT_FDCWD, fname, 1, &r) != 0) return -1;
+        if (load_file(AT_FDCWD, fname, 1, 1, &r, &last) != 0) return -1;
         aof_manifest_init(&man);
         char base[PATH_MAX];
         snprintf(base, sizeof(base), "%s.1.base.aof", fname);
@@ -276,22 +316,34 @@ int aof_load_at_startup(void) {
         aof_manifest_set_base(&man, base, 1);
         have_manifest = 1;
     }
-    /* append to the last incr file, creating one when none is listed */
+    /* append to the last incr file when it is written the way files are written now
+     * (plain, or encrypted under the current key); otherwise start a new one */
     char incr[PATH_MAX];
-    int ifd;
-    if (man.nincr > 0) {
+    int ifd = -1;
+    struct crypt_appender *ca = NULL;
+    int reuse = man.nincr > 0 && (last.encrypted ? crypt_header_is_current(last.header) : !crypt_enabled());
+    if (reuse) {
         snprintf(incr, sizeof(incr), "%s", man.incr[man.nincr - 1].name);
         ifd = openat(dirfd_aof, incr, O_WRONLY | O_APPEND | O_CLOEXEC);
         if (ifd < 0) log_warning("Can't open the append-only file %s: %s", incr, strerror(errno));
+        if (ifd >= 0 && last.encrypted) {
+            struct stat est;
+            fstat(ifd, &est);
+            if (est.st_size == 0) ca = crypt_appender_create(ifd); /* listed but never written */
+            else ca = crypt_appender_resume(last.header, last.chunks);
+        } else if (ifd >= 0 && crypt_enabled()) {
+            ca = crypt_appender_create(ifd); /* an empty plain file: give it a header */
+        }
     } else {
-        ifd = create_incr(man.incr_seq + 1, incr, sizeof(incr));
-        if (ifd >= 0) aof_manifest_add_incr(&man, incr, man.incr_seq + 1);
+        long long seq = man.incr_seq + 1;
+        ifd = create_incr(seq, incr, sizeof(incr), &ca);
+        if (ifd >= 0) aof_manifest_add_incr(&man, incr, seq);
     }
     if (ifd < 0 || manifest_persist(&man) != 0) return -1;
     struct stat st;
     fstat(ifd, &st);
     base_size_at_rewrite = total_size_locked();
-    aof_stream_start(ifd, (uint64_t)st.st_size);
+    aof_stream_start(ifd, (uint64_t)st.st_size, ca);
     if (r.commands)
         log_notice("Done loading AOF, %lld commands replayed (%lld keys in db 0)", r.commands,
                    db_size_all(db_get(0)));
@@ -303,8 +355,10 @@ int aof_load_at_startup(void) {
 static void rewrite_at_instant(void *arg) {
     struct rewrite_job *job = arg;
     if (job->incr_fd < 0) return;
-    if (job->enable) aof_stream_start(job->incr_fd, 0);
-    else aof_stream_switch(job->incr_fd);
+    if (job->enable) aof_stream_start(job->incr_fd, 0, job->incr_ca);
+    else aof_stream_switch(job->incr_fd, job->incr_ca);
+    job->incr_ca = NULL; /* the stream owns it now */
+    job->handed = 1;
 }
 
 static void *rewrite_main(void *arg) {
@@ -389,6 +443,8 @@ static void *rewrite_main(void *arg) {
     pthread_mutex_unlock(&files_lock);
     persist_snapshot_release();
     lockset_thread_free();
+    crypt_appender_free(job->incr_ca); /* set only if the instant never came */
+    if (!job->handed && job->incr_fd >= 0) close(job->incr_fd);
     wfree(job);
     return NULL;
 }
@@ -406,7 +462,7 @@ static int rewrite_start_locked(int enable) {
              server_config.aof_use_rdb_preamble ? "rdb" : "aof");
     if (enable || job->stream_on) {
         job->incr_seq = man.incr_seq + 1;
-        job->incr_fd = create_incr(job->incr_seq, job->incr_name, sizeof(job->incr_name));
+        job->incr_fd = create_incr(job->incr_seq, job->incr_name, sizeof(job->incr_name), &job->incr_ca);
         if (job->incr_fd < 0) {
             wfree(job);
             return AOF_REWRITE_ERR;
@@ -416,6 +472,7 @@ static int rewrite_start_locked(int enable) {
             aof_manifest_add_incr(&man, job->incr_name, job->incr_seq);
             if (manifest_persist(&man) != 0) {
                 close(job->incr_fd);
+                crypt_appender_free(job->incr_ca);
                 wfree(job);
                 return AOF_REWRITE_ERR;
             }
@@ -428,6 +485,7 @@ static int rewrite_start_locked(int enable) {
     if (pthread_create(&rw_thread, NULL, rewrite_main, job) != 0) {
         aof_rewrite_running = 0;
         if (job->incr_fd >= 0) close(job->incr_fd);
+        crypt_appender_free(job->incr_ca);
         wfree(job);
         return AOF_REWRITE_ERR;
     }

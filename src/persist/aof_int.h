@@ -10,10 +10,11 @@ struct arg;
 /* ---- aof.c: the record stream ---- */
 /* Start accepting records, writing them to fd (positioned at its end; `size` bytes
  * already there). Starts the writer thread. */
-void aof_stream_start(int fd, uint64_t size);
+struct crypt_appender;
+void aof_stream_start(int fd, uint64_t size, struct crypt_appender *ca); /* ca: owned, NULL = plain */
 /* At a snapshot's instant (every shard lock held): records from now on go to new_fd;
  * the writer fsyncs and closes the old file when it reaches this point. */
-void aof_stream_switch(int new_fd);
+void aof_stream_switch(int new_fd, struct crypt_appender *ca);
 /* Write and fsync everything buffered; with stop, also end the thread and close the
  * file (records are no longer accepted). Returns 0 or -1 (a write/fsync error). */
 int aof_stream_drain(int stop);

@@ -5,6 +5,7 @@
  * the abort flag are both handled under state_lock. */
 #include "persist/persist.h"
 #include "persist/aof.h"
+#include "persist/crypt.h"
 #include "client.h"
 #include "cmd/command.h"
 #include "config.h"
@@ -164,12 +165,12 @@ static int body_snapshot(int fd, void *priv, char *err, size_t errlen) {
 static int body_empty(int fd, void *priv, char *err, size_t errlen) {
     (void)priv;
     struct pstream s;
-    ps_init_file_writer(&s, fd, 0);
+    crypt_open_writer(&s, fd, 0);
     s.checksum = server_config.rdbchecksum;
     struct rdb_header_info hi = {.ctime = clock_ms() / 1000, .used_mem = alloc_used_memory()};
     rdb_save_header(&s, &hi);
     rdb_save_footer(&s);
-    ps_sync(&s);
+    ps_finish(&s);
     int rc = ps_failed(&s) ? -1 : 0;
     if (rc) snprintf(err, errlen, "%s", s.error);
     ps_close(&s);
@@ -426,7 +427,7 @@ static int persist_load_file(const char *path, int merge, char *err, size_t errl
         return -1;
     }
     struct pstream s;
-    if (ps_init_file_reader(&s, fd) != 0) {
+    if (crypt_open_reader(&s, fd, NULL) != 0) {
         snprintf(err, errlen, "%s", s.error);
         ps_close(&s);
         close(fd);
@@ -449,6 +450,18 @@ static int persist_load_file(const char *path, int merge, char *err, size_t errl
 }
 
 int persist_load_at_startup(void) {
+    char kf[4096], okf[4096], kerr[512];
+    config_copy_string(&server_config.encryption_key_file, kf, sizeof(kf));
+    config_copy_string(&server_config.encryption_old_key_files, okf, sizeof(okf));
+    if (crypt_configure(kf, okf, kerr, sizeof(kerr)) != 0) {
+        log_warning("Fatal error: %s. Exiting.", kerr);
+        return -1;
+    }
+    if (crypt_enabled()) {
+        char id[17];
+        crypt_current_key_id(id);
+        log_notice("Encryption at rest is on: RDB and AOF files are written with key id %s", id);
+    }
     if (server_config.appendonly) return aof_load_at_startup(); /* the AOF wins, as in Redis */
     char fname[PATH_MAX], err[512] = "";
     config_copy_string(&server_config.dbfilename, fname, sizeof(fname));
@@ -567,5 +580,6 @@ void persist_init(void) {
 void persist_stop(void) {
     persist_kill_bg();
     aof_stop();
+    crypt_shutdown();
     snapshot_free();
 }

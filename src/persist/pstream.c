@@ -235,11 +235,29 @@ int ps_write(struct pstream *s, const void *p, size_t n) {
     return 0;
 }
 
+void ps_unread(struct pstream *s, const void *p, size_t n) {
+    if (n > sizeof(s->pushback) || s->pb_pos < s->pb_len) return; /* one peek at a time */
+    memcpy(s->pushback, p, n);
+    s->pb_len = n;
+    s->pb_pos = 0;
+    s->offset -= n;
+}
+
+/* Serve bytes from the pushback first; returns how many. */
+static size_t ps_take_pushback(struct pstream *s, unsigned char *p, size_t n) {
+    size_t k = s->pb_len - s->pb_pos;
+    if (k > n) k = n;
+    memcpy(p, s->pushback + s->pb_pos, k);
+    s->pb_pos += k;
+    return k;
+}
+
 int ps_read(struct pstream *s, void *p, size_t n) {
     if (s->failed) return -1;
     if (n == 0) return 0;
     if (!s->vt->read) return ps_fail(s, "stream not readable");
-    if (s->vt->read(s, p, n) != 0) return -1;
+    size_t k = ps_take_pushback(s, p, n);
+    if (n > k && s->vt->read(s, (unsigned char *)p + k, n - k) != 0) return -1;
     if (s->checksum) s->crc = crc64(s->crc, p, n);
     s->offset += n;
     return 0;
@@ -249,7 +267,9 @@ long long ps_read_some(struct pstream *s, void *p, size_t n) {
     if (s->failed) return -1;
     if (n == 0) return 0;
     long long got;
-    if (s->vt->read_some) {
+    if (s->pb_pos < s->pb_len) {
+        got = (long long)ps_take_pushback(s, p, n);
+    } else if (s->vt->read_some) {
         got = s->vt->read_some(s, p, n);
     } else {
         uint64_t left = ps_remaining(s);
@@ -274,7 +294,13 @@ int ps_sync(struct pstream *s) {
     return s->vt->sync ? s->vt->sync(s) : 0;
 }
 
+int ps_finish(struct pstream *s) {
+    if (s->failed) return -1;
+    if (s->vt->finish) return s->vt->finish(s);
+    return s->vt->sync ? s->vt->sync(s) : 0;
+}
+
 uint64_t ps_remaining(struct pstream *s) {
     if (s->failed || !s->vt->remaining) return 0;
-    return s->vt->remaining(s);
+    return s->vt->remaining(s) + (s->pb_len - s->pb_pos);
 }

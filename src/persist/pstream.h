@@ -22,6 +22,7 @@ struct pstream_vt {
     long long (*read_some)(struct pstream *s, void *p, size_t n); /* 1..n bytes, 0 at the end, -1 */
     int (*flush)(struct pstream *s);                          /* buffered bytes to the fd */
     int (*sync)(struct pstream *s);                           /* flush + fsync */
+    int (*finish)(struct pstream *s);                         /* complete the file (end marker) + fsync */
     uint64_t (*remaining)(struct pstream *s);                 /* readers: bytes left (upper bound) */
     void (*close)(struct pstream *s);                         /* release ctx (not the fd) */
 };
@@ -44,6 +45,9 @@ struct pstream {
     uint64_t file_size;     /* readers: size at open */
     uint64_t file_consumed; /* readers: bytes taken from the fd */
     uint64_t sync_every, since_sync; /* writers: incremental fsync (0 = off) */
+    /* bytes given back with ps_unread, read again first */
+    unsigned char pushback[16];
+    size_t pb_len, pb_pos;
 };
 
 /* Writer into a growable memory buffer (take the bytes with ps_mem_take). */
@@ -65,6 +69,11 @@ int ps_read(struct pstream *s, void *p, size_t n);
 long long ps_read_some(struct pstream *s, void *p, size_t n);
 int ps_flush(struct pstream *s);
 int ps_sync(struct pstream *s);
+/* The last call on a writer: end the file (the encrypted container writes its
+ * authenticated end marker) and fsync. Plain targets: the same as ps_sync. */
+int ps_finish(struct pstream *s);
+/* Give back up to 16 bytes just read (a peek at a file's magic): they are read again. */
+void ps_unread(struct pstream *s, const void *p, size_t n);
 uint64_t ps_remaining(struct pstream *s);
 static inline int ps_failed(const struct pstream *s) { return s->failed; }
 /* Mark the stream failed with a message (first failure wins). Returns -1. */

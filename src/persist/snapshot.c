@@ -8,6 +8,7 @@
 #include "db/db.h"
 #include "db/lockset.h"
 #include "persist/aof_emit.h"
+#include "persist/crypt.h"
 #include "persist/pstream.h"
 #include "persist/rdb_save.h"
 #include "stats.h"
@@ -253,7 +254,7 @@ int snapshot_write(int fd, const struct snapshot_opts *o, struct snapshot_stats 
     lockset_free(&all);
 
     struct pstream out;
-    ps_init_file_writer(&out, fd, o->sync_every);
+    crypt_open_writer(&out, fd, o->sync_every); /* encrypted when a key is configured */
     out.checksum = o->checksum;
     es.out = &out;
     struct rdb_header_info hi = {.ctime = snap_time / 1000, .used_mem = alloc_used_memory(), .aof_base = o->aof_base};
@@ -279,7 +280,7 @@ int snapshot_write(int fd, const struct snapshot_opts *o, struct snapshot_stats 
     snap_progress = NULL;
     if (atomic_load(&snap_aborting)) ps_fail(&out, "snapshot aborted");
     if (!o->aof_format) rdb_save_footer(&out);
-    ps_sync(&out);
+    ps_finish(&out);
     if (st) {
         st->bytes = (long long)out.offset;
         st->cow_shards = atomic_load(&cow_shards);
