@@ -41,7 +41,7 @@ FUZZ_TARGETS := build/fuzz/fuzz_resp build/fuzz/fuzz_glob build/fuzz/fuzz_rdb_lo
                 build/fuzz/fuzz_aof_load
 
 .PHONY: all run test unit integration asan-integration bench deps deps-check clean asan lint fuzz
-all: deps-check build/warden
+all: deps-check build/warden build/warden-check
 
 deps-check:
 	@scripts/install-deps.sh --check-or-install
@@ -59,6 +59,10 @@ build/warden: $(OBJS)
 build/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE) $(HARDEN) -MMD -MP -c -o $@ $<
+
+# warden-check: offline verification (and decryption) of RDB/AOF files.
+build/warden-check: tools/warden_check.c $(filter-out build/obj/main.o,$(OBJS))
+	$(CC) $(BASE) $(HARDEN) $(HARDLD) -o $@ $^ $(LIBS)
 
 asan: deps-check build/asan/warden
 build/asan/warden: $(ASAN_OBJS)

@@ -39,6 +39,10 @@ static void queued_free(struct queued *q, int n) {
 
 /* Run one command on the stand-in client. Returns 0, or -1 with err. */
 static int aof_exec(struct aof_replay *r, int argc, char **argv, size_t *lens, char *err, size_t errlen) {
+    if (r->dry_run) {
+        r->commands++;
+        return 0;
+    }
     struct command *cmd = command_lookup(argv[0], lens[0]);
     if (cmd && cmd->subcommands && argc > 1) cmd = command_lookup_sub(cmd, argv[1], lens[1]);
     if (!cmd || !cmd->proc) {

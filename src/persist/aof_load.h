@@ -8,6 +8,7 @@ struct aof_replay {
     int dbid;           /* the db SELECT left selected (carries over between files) */
     long long commands; /* replayed so far */
     int errors;         /* commands whose replay replied an error */
+    int dry_run;        /* only parse (warden-check): nothing is executed */
 };
 
 /* Replay every command from the stream's position to its end. Returns 0 (with
