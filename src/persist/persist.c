@@ -427,7 +427,8 @@ static int persist_load_file(const char *path, int merge, char *err, size_t errl
         return -1;
     }
     struct pstream s;
-    if (crypt_open_reader(&s, fd, NULL) != 0) {
+    int encrypted = 0;
+    if (crypt_open_reader(&s, fd, &encrypted) != 0) {
         snprintf(err, errlen, "%s", s.error);
         ps_close(&s);
         close(fd);
@@ -442,6 +443,23 @@ static int persist_load_file(const char *path, int merge, char *err, size_t errl
     atomic_store(&loading_now, 1);
     int rc = rdb_load_stream(&s, &ctx, err, errlen);
     atomic_store(&loading_now, 0);
+    if (encrypted) {
+        /* the container must end exactly with its authenticated end marker */
+        unsigned char extra;
+        int ended = 0;
+        if (rc == 0 && ps_read_some(&s, &extra, 1) != 0) {
+            snprintf(err, errlen, "%s", s.failed ? s.error : "data after the RDB in the encrypted file");
+            rc = -1;
+        }
+        crypt_reader_state(&s, &ended, NULL, NULL, NULL);
+        if (rc == 0 && !ended) {
+            snprintf(err, errlen, "the encrypted file is truncated (no end marker)");
+            rc = -1;
+        } else if (rc != 0 && !ended) {
+            size_t l = strlen(err);
+            snprintf(err + l, errlen - l, " (the encrypted file is truncated or incomplete: no end marker reached)");
+        }
+    }
     ps_close(&s);
     close(fd);
     load_keys_loaded = ctx.keys_loaded;

@@ -39,7 +39,7 @@ int rdb_load_stream(struct pstream *s, struct rdb_load_ctx *ctx, char *err, size
     s->checksum = 1;
     s->crc = 0;
     if (ps_read(s, magic, 9) != 0) {
-        snprintf(err, errlen, "Short read loading the RDB header");
+        snprintf(err, errlen, "Short read loading the RDB header: %s", s->error);
         return -1;
     }
     magic[9] = '\0';
