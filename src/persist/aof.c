@@ -157,7 +157,10 @@ void aof_group_begin(void) {
 
 void aof_group_end(void) {
     if (group.depth == 0 || --group.depth > 0) return;
-    if (group.count == 0) return;
+    if (group.count == 0) {
+        abuf_free(&group.recs);
+        return;
+    }
     static const unsigned char multi[] = "*1\r\n$5\r\nMULTI\r\n", exec[] = "*1\r\n$4\r\nEXEC\r\n";
     pthread_mutex_lock(&A.lock);
     if (A.on) {
@@ -182,8 +185,7 @@ void aof_group_end(void) {
     }
     pthread_mutex_unlock(&A.lock);
     group.count = 0;
-    group.recs.len = 0;
-    if (group.recs.cap > 1024 * 1024) abuf_free(&group.recs); /* do not keep a huge buffer per thread */
+    abuf_free(&group.recs); /* thread-local: keep nothing allocated between groups */
 }
 
 /* ---- durability ---- */
@@ -533,11 +535,10 @@ int aof_noted_members(const struct arg **members) {
 void aof_noted_reset(void) {
     for (int i = 0; i < noted.n; i++) wfree(noted.m[i].ptr);
     noted.n = 0;
-    if (noted.cap > 1024) {
-        wfree(noted.m);
-        noted.m = NULL;
-        noted.cap = 0;
-    }
+    /* thread-local: keep nothing allocated between commands (threads end without a hook) */
+    wfree(noted.m);
+    noted.m = NULL;
+    noted.cap = 0;
 }
 
 void aof_init(void) { keyspace_add_listener(aof_listener); }
