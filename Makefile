@@ -1,7 +1,7 @@
 # Warden build. `make` builds build/warden; `make run` starts it on 127.0.0.1:6379;
 # `make test` runs the unit tests, the integration suite, and the suite again under
 # ASan+UBSan (LeakSanitizer at every server exit). Other targets: asan, unit,
-# integration, asan-integration, lint, fuzz, bench, clean. Missing Debian packages are
+# integration, asan-integration, lint, fuzz, bench, bench-pubsub, clean. Missing Debian packages are
 # installed by scripts/install-deps.sh when run as root (else it names them).
 CC      ?= cc
 PYTHON  ?= /usr/bin/python3
@@ -37,10 +37,10 @@ FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 20
 FUZZF        := -std=c11 -D_GNU_SOURCE -Isrc -g -O1 -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=undefined -DWARDEN_NO_JEMALLOC
-FUZZ_TARGETS := build/fuzz/fuzz_resp build/fuzz/fuzz_glob build/fuzz/fuzz_rdb_load build/fuzz/fuzz_dump_payload \
-                build/fuzz/fuzz_aof_load
+FUZZ_TARGETS := build/fuzz/fuzz_resp build/fuzz/fuzz_glob build/fuzz/fuzz_memcache build/fuzz/fuzz_rdb_load \
+                build/fuzz/fuzz_dump_payload build/fuzz/fuzz_aof_load
 
-.PHONY: all run test unit integration asan-integration bench deps deps-check clean asan lint fuzz
+.PHONY: all run test unit integration asan-integration bench bench-pubsub deps deps-check clean asan lint fuzz
 all: deps-check build/warden build/warden-check
 
 deps-check:
@@ -104,6 +104,10 @@ build/fuzz/fuzz_resp: fuzz/fuzz_resp.c src/proto/resp.c src/util/alloc.c src/uti
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZF) -o $@ $^
 
+build/fuzz/fuzz_memcache: fuzz/fuzz_memcache.c src/proto/memcache.c src/util/alloc.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZF) -o $@ $^
+
 build/fuzz/fuzz_glob: fuzz/fuzz_glob.c src/util/glob.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZF) -o $@ $^
@@ -126,7 +130,7 @@ build/fuzz/fuzz_dump_payload: fuzz/fuzz_dump_payload.c $(FUZZ_PERSIST)
 # Each target runs FUZZ_SECONDS from its seed corpus (new inputs go to fuzz/corpus-run/,
 # which git ignores); a crash leaves its input in build/fuzz/ and fails the target.
 fuzz: $(FUZZ_TARGETS)
-	@set -e; for t in resp glob rdb_load dump_payload aof_load; do \
+	@set -e; for t in resp glob memcache rdb_load dump_payload aof_load; do \
 	    mkdir -p fuzz/corpus-run/$$t; \
 	    echo "== fuzz_$$t for $(FUZZ_SECONDS)s"; \
 	    build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -dict=fuzz/$$t.dict \
@@ -137,6 +141,13 @@ fuzz: $(FUZZ_TARGETS)
 
 bench: all
 	bench/run.sh
+	bench/types-bench.sh
+	bench/pubsub-bench.sh
+	bench/memcache-bench.sh
+
+# Pub/Sub and MULTI/EXEC against redis-server only (bench/RESULTS-pubsub.md).
+bench-pubsub: all
+	bench/pubsub-bench.sh
 
 clean:
 	rm -rf build

@@ -6,10 +6,12 @@
 set -e
 # build: gcc make pkg-config libssl-dev libjemalloc-dev
 # tests: python3 python3-pytest python3-pytest-timeout python3-redis redis-tools (redis-cli)
+#        python3-pymemcache libmemcached-tools (memccp, memccat, memcslap, memccapable)
+#        memcached (the reference the memcache tests compare against)
 # bench: redis-tools (redis-benchmark), redis-server (the comparison), procps (pgrep),
-#        iproute2 (ss)
+#        iproute2 (ss), memcached + libmemcached-tools (bench/memcache-bench.sh)
 PKGS="gcc make pkg-config libssl-dev libjemalloc-dev python3 python3-pytest python3-pytest-timeout
-python3-redis redis-tools redis-server procps iproute2"
+python3-redis redis-tools redis-server procps iproute2 python3-pymemcache libmemcached-tools memcached"
 EXTRA="clang cppcheck"
 [ "${1:-}" = "--all" ] && PKGS="$PKGS $EXTRA"
 
@@ -36,14 +38,16 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends $missing >/dev/null
   fi
-  # Debian's redis-server package starts a system instance on 6379 where an init
-  # system runs; `make run` wants 6379, so stop it (tests use their own ports).
-  case "$missing" in
-    *redis-server*)
-      if command -v service >/dev/null 2>&1; then service redis-server stop >/dev/null 2>&1 || true; fi
-      if command -v systemctl >/dev/null 2>&1; then systemctl disable --now redis-server >/dev/null 2>&1 || true; fi
-      ;;
-  esac
+  # Debian's redis-server and memcached packages start system instances (6379, 11211)
+  # where an init system runs; stop them (tests and benches use their own ports).
+  for svc in redis-server memcached; do
+    case "$missing" in
+      *"$svc"*)
+        if command -v service >/dev/null 2>&1; then service "$svc" stop >/dev/null 2>&1 || true; fi
+        if command -v systemctl >/dev/null 2>&1; then systemctl disable --now "$svc" >/dev/null 2>&1 || true; fi
+        ;;
+    esac
+  done
   exit 0
 fi
 echo "missing Debian packages:$missing" >&2

@@ -13,6 +13,7 @@
 struct worker;
 struct db;
 struct command;
+struct mc_session;
 
 struct arg {
     char *ptr; /* not NUL-terminated; points into the query buffer during the command */
@@ -33,6 +34,14 @@ struct arg {
 #define CLIENT_BLOCKED (1 << 10)
 #define CLIENT_LOOPBACK (1 << 11)         /* connected from 127.0.0.0/8, ::1 or a unix socket */
 #define CLIENT_NO_TOUCH (1 << 12)
+#define CLIENT_MEMCACHE (1 << 13)         /* speaks the memcache protocol (memcached-port) */
+
+/* Slots of client->ext[]. Each module creates its state on first use and frees it
+ * when the client closes; the pointer is written by the owner thread only, and set
+ * back to NULL under registry_lock so CLIENT LIST readers never see freed state. */
+#define CLIENT_EXT_MULTI 0    /* struct multi_state (cmd/multi.c): queue, WATCH list */
+#define CLIENT_EXT_PUBSUB 1   /* struct ps_client (pubsub/pubsub.c): subscriptions */
+/* 2: CLIENT_EXT_BLOCKING (db/blocking.h): a blocked client's state */
 
 struct client {
     unsigned long long id;
@@ -65,7 +74,8 @@ struct client {
     struct client *wnext, *wprev;        /* worker's client list */
     struct client *rnext, *rprev;        /* registry (all clients) */
     struct client *pnext;                /* worker's paused list */
-    void *ext[4];                        /* per-feature state (multi, pubsub, blocking), owned by those modules */
+    void *ext[4];                        /* per-feature state, owned by those modules: see CLIENT_EXT_* */
+    struct mc_session *mc;               /* owned by src/mc/: memcache protocol state (NULL: a RESP client) */
     int epoll_out;                       /* EPOLLOUT registered */
     /* appendfsync always: the reply waits until the AOF is durable up to here (persist/aof.h) */
     unsigned long long aof_needed;

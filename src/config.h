@@ -150,6 +150,10 @@ struct server_config {
     _Atomic long long auth_failure_limit;
     _Atomic long long auth_failure_window;
     char *audit_log;
+    /* Warden's own: the memcache front end (docs/memcache.md) */
+    _Atomic int memcached_port;         /* 0 = off */
+    _Atomic int memcached_tls_port;     /* refused until TLS exists */
+    _Atomic long long item_size_max;    /* bytes: the largest memcache item */
     char *encryption_key_file;          /* encryption at rest (persist/crypt.h) */
     char *encryption_old_key_files;     /* space-separated, for reading only */
     char *config_file;                  /* absolute path of the file we started from, or NULL */

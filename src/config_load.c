@@ -130,6 +130,16 @@ static void config_load_words(int argc, char **argv, const char *shown, const ch
     if (o->type != CFG_SPECIAL && argc != 2)
         config_fatal(file, lineno, shown, "wrong number of arguments for '%s'", o->name);
     if (o->flags & CFG_NOOP) config_note_noop(o);
+    if (o->type == CFG_SPECIAL && (o->flags & CFG_MULTI_ARG) && argc == 2 && strchr(argv[1], ' ')) {
+        /* "--save '900 1'" / save "900 1": a multi-word option given as one word is
+         * split on spaces, as Redis 7 does */
+        char **words;
+        int n = config_split_spaces(argv[1], &words);
+        int rc = config_apply(o, n, words, 0, err, sizeof(err));
+        config_free_words(words, n);
+        if (rc != 0) config_fatal(file, lineno, shown, "invalid value for '%s': %s", o->name, err);
+        return;
+    }
     if (config_apply(o, argc - 1, argv + 1, 0, err, sizeof(err)) != 0)
         config_fatal(file, lineno, shown, "invalid value for '%s': %s", o->name, err);
 }

@@ -1,6 +1,7 @@
 /* config_options.c — the rows of the option table: every option redis-server 7.0 shows
  * in CONFIG GET * (with its aliases, defaults, bounds and mutability), plus Warden's own
- * `threads`, `auth-failure-limit`, `auth-failure-window` and `audit-log`. Three kinds of rows (docs/config.md lists them all):
+ * `threads`, `auth-failure-limit`, `auth-failure-window`, `audit-log` and the memcache front
+ * end's `memcached-port`, `memcached-tls-port`, `item-size-max`. Three kinds of rows (docs/config.md lists them all):
  *   implemented   — a field in server_config that Warden reads;
  *   CFG_NOOP      — meaningless for Warden (activerehashing, jemalloc-bg-thread...):
  *                   accepted, noted once in the log at start-up, shown by CONFIG GET;
@@ -77,6 +78,16 @@ static int tls_port_check(const struct config_option *o, long long v, char *err,
     (void)o;
     if (v) {
         snprintf(err, errlen, "TLS is not available in this Warden build yet; refusing rather than listening "
+                              "without encryption");
+        return -1;
+    }
+    return 0;
+}
+
+static int memcached_tls_port_check(const struct config_option *o, long long v, char *err, size_t errlen) {
+    (void)o;
+    if (v) {
+        snprintf(err, errlen, "TLS is not available in this Warden build yet; refusing rather than serving memcache "
                               "without encryption");
         return -1;
     }
@@ -293,6 +304,10 @@ const struct config_option config_options[] = {
     LL_("auth-failure-limit", NULL, 0, F(auth_failure_limit), "10", 0, 1000000, .apply = auth_throttle_apply),
     LL_("auth-failure-window", NULL, 0, F(auth_failure_window), "60", 1, 86400, .apply = auth_throttle_apply),
     STR_("audit-log", NULL, 0, F(audit_log), "", .apply = audit_log_apply),
+    /* Warden's own: the memcache protocol front end (docs/memcache.md) */
+    INT_("memcached-port", NULL, CFG_NEEDS_HOOK, F(memcached_port), "0", 0, 65535),
+    INT_("memcached-tls-port", NULL, 0, F(memcached_tls_port), "0", 0, 65535, .check = memcached_tls_port_check),
+    MEM_("item-size-max", NULL, 0, F(item_size_max), "1mb", 1024, 1024LL * 1024 * 1024),
     /* ---- limits and memory ---- */
     MEM_("proto-max-bulk-len", NULL, 0, F(proto_max_bulk_len), "512mb", 1024 * 1024, LMAX),
     MEM_("client-query-buffer-limit", NULL, 0, F(client_query_buffer_limit), "1gb", 1024 * 1024, LMAX),

@@ -191,7 +191,7 @@ int config_obuf_parse(const struct config_option *o, int argc, char **argv, int 
     }
     /* validate every group before changing any */
     for (int j = 0; j < argc; j += 4) {
-        long long hard, soft, secs;
+        long long hard = 0, soft = 0, secs = 0; /* validated above */
         if (obuf_class(argv[j]) < 0) {
             snprintf(err, errlen, "Invalid client class specified in buffer limit configuration.");
             return -1;
@@ -205,9 +205,14 @@ int config_obuf_parse(const struct config_option *o, int argc, char **argv, int 
     if (mode & CFG_MODE_DRY) return 0;
     for (int j = 0; j < argc; j += 4) {
         struct config_obuf_limit *l = &server_config.client_obuf_limits[obuf_class(argv[j])];
-        config_parse_memory(argv[j + 1], &l->hard_bytes);
-        config_parse_memory(argv[j + 2], &l->soft_bytes);
-        parse_ll_lenient(argv[j + 3], &l->soft_seconds);
+        long long hard = 0, soft = 0, secs = 0; /* validated above */
+        config_parse_memory(argv[j + 1], &hard);
+        config_parse_memory(argv[j + 2], &soft);
+        parse_ll_lenient(argv[j + 3], &secs);
+        /* workers read these with relaxed atomic loads while CONFIG SET runs */
+        __atomic_store_n(&l->hard_bytes, hard, __ATOMIC_RELAXED);
+        __atomic_store_n(&l->soft_bytes, soft, __ATOMIC_RELAXED);
+        __atomic_store_n(&l->soft_seconds, secs, __ATOMIC_RELAXED);
     }
     return 0;
 }

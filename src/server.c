@@ -6,6 +6,7 @@
 #include "acl/audit.h"
 #include "acl/auth_throttle.h"
 #include "cmd/info.h"
+#include "cmd/multi.h"
 #include "cmd/slowlog.h"
 #include "cmd/client_cmd.h"
 #include "cmd/table.h"
@@ -13,9 +14,11 @@
 #include "config.h"
 #include "db/db.h"
 #include "db/lockset.h"
+#include "mc/mc.h"
 #include "net/listen.h"
 #include "net/registry.h"
 #include "net/worker.h"
+#include "pubsub/pubsub.h"
 #include "persist/persist.h"
 #include "stats.h"
 #include "types/set.h"
@@ -190,6 +193,7 @@ static void server_cron(void) {
     long long budget = period_us / 4 + (period_us / 40) * (server_config.active_expire_effort - 1);
     db_active_expire_cycle(budget);
     info_cron(); /* INFO's sampled rates and peaks */
+    mc_cron();
     persist_cron();
 }
 
@@ -239,6 +243,9 @@ int server_main(int argc, char **argv) {
     command_table_init(STATS_MAX_THREADS < threads + 2 ? STATS_MAX_THREADS : threads + 2);
     if (server_setup_acl() != 0) return 1;
     client_cmd_set_unblock_handler(blocking_unblock_id); /* CLIENT UNBLOCK */
+    multi_init();
+    pubsub_init();
+    mc_init();
     persist_init();
     if (persist_load_at_startup() != 0) return 1;
     if (listen_open_all() != 0) return 1;

@@ -446,6 +446,48 @@ int acl_default_user_has_password(void) {
     return r;
 }
 
+/* 1 if `pat` is among the channel patterns `u` allows in any selector. */
+static int acl_user_has_channel(const struct acl_user *u, const char *pat, size_t len) {
+    const struct acl_selector *all[1 + 64];
+    int n = 0;
+    all[n++] = &u->root;
+    for (int i = 0; i < u->nsel && n < 65; i++) all[n++] = &u->sel[i];
+    for (int k = 0; k < n; k++) {
+        if (all[k]->allchannels) return 1;
+        for (int i = 0; i < all[k]->nchannels; i++)
+            if (all[k]->chanlens[i] == len && !memcmp(all[k]->channels[i], pat, len)) return 1;
+    }
+    return 0;
+}
+
+/* Did a change take channel permissions away? (Conservative: any pattern or the
+ * allchannels flag that the old user had and the new one lacks.) */
+static int acl_channels_reduced(const struct acl_user *old, const struct acl_user *now) {
+    const struct acl_selector *all[1 + 64];
+    int n = 0;
+    all[n++] = &old->root;
+    for (int i = 0; i < old->nsel && n < 65; i++) all[n++] = &old->sel[i];
+    int now_all = now->root.allchannels;
+    for (int i = 0; i < now->nsel; i++) now_all |= now->sel[i].allchannels;
+    for (int k = 0; k < n; k++) {
+        if (all[k]->allchannels && !now_all) return 1;
+        for (int i = 0; i < all[k]->nchannels; i++)
+            if (!acl_user_has_channel(now, all[k]->channels[i], all[k]->chanlens[i])) return 1;
+    }
+    return 0;
+}
+
+/* Disconnect the subscribers of `u` (its channel permissions shrank), as Redis 7 does
+ * for subscribers whose channels are no longer allowed. Warden is stricter: every
+ * subscribed client of the user is closed and re-subscribes under the new rules. */
+static void acl_kill_subscribers_of(struct acl_user *u) {
+    pthread_mutex_lock(&registry_lock);
+    for (struct client *c = registry_first(); c; c = c->rnext)
+        if (c->user == u && (atomic_load_explicit(&c->flags, memory_order_relaxed) & CLIENT_PUBSUB))
+            registry_kill_locked(c);
+    pthread_mutex_unlock(&registry_lock);
+}
+
 /* Rules may carry "(a b c)" selectors split over several argv words by a client that
  * did not quote them; join words until the closing parenthesis as Redis does. */
 int acl_setuser(const char *name, size_t nlen, int nrules, char **rules, size_t *rlens, char *err, size_t errlen) {
@@ -495,8 +537,10 @@ int acl_setuser(const char *name, size_t nlen, int nrules, char **rules, size_t 
         }
         wfree(joined);
     }
+    int reduced = 0;
     if (rc == 0) {
         if (existing) {
+            reduced = acl_channels_reduced(existing, work);
             acl_user_move(existing, work);
             acl_user_free(work);
         } else {
@@ -507,6 +551,7 @@ int acl_setuser(const char *name, size_t nlen, int nrules, char **rules, size_t 
         acl_user_free(work);
     }
     acl_write_unlock();
+    if (reduced) acl_kill_subscribers_of(existing);
     return rc;
 }
 
@@ -676,7 +721,7 @@ static int acl_check_generic(struct acl_user *u, const struct command *cmd, stru
     if (unrestricted) return ACL_OK; /* the common case: an unrestricted user */
     if (argc > ACL_CHECK_STACK_ARGS) keyidx = wmalloc((size_t)argc * 2 * sizeof(int));
     int cap = argc > ACL_CHECK_STACK_ARGS ? argc * 2 : ACL_CHECK_STACK_ARGS;
-    if (cmd->first_key > 0 && cmd->first_key < argc) {
+    if (cmd->first_key > 0 && cmd->first_key < argc && !(cmd->flags & CMD_NOT_KEY)) {
         int last = cmd->last_key < 0 ? argc + cmd->last_key : cmd->last_key;
         if (last >= argc) last = argc - 1;
         int step = cmd->key_step > 0 ? cmd->key_step : 1;

@@ -12,9 +12,11 @@
 #include "client.h"
 #include "cmd/dispatch.h"
 #include "cmd/families.h"
+#include "cmd/multi.h"
 #include "net/conn.h"
 #include "net/registry.h"
 #include "net/worker.h"
+#include "pubsub/pubsub.h"
 #include "util/alloc.h"
 #include "util/clock.h"
 #include "util/numparse.h"
@@ -45,11 +47,12 @@ static void reply_unknown_client_type(struct client *c, const struct arg *a) {
 }
 
 /* Redis's one-letter flags, in its order; "N" when none applies. */
-static void client_flag_letters(int fl, char *out) {
+static void client_flag_letters(int fl, int dirty_cas, char *out) {
     char *p = out;
     if (fl & CLIENT_PUBSUB) *p++ = 'P';
     if (fl & CLIENT_IN_MULTI) *p++ = 'x';
     if (fl & CLIENT_BLOCKED) *p++ = 'b';
+    if (dirty_cas) *p++ = 'd'; /* a watched key changed: EXEC will fail */
     if (fl & CLIENT_CLOSE_AFTER_REPLY) *p++ = 'c';
     if (fl & CLIENT_CLOSE_ASAP) *p++ = 'A';
     if (fl & CLIENT_UNIX_SOCKET) *p++ = 'U';
@@ -92,7 +95,10 @@ static void client_own_sizes(const struct client *c, struct client_sizes *s) {
 static void client_format_line(struct textbuf *b, struct client *t, const struct client *self, long long now) {
     int fl = atomic_load_explicit(&t->flags, memory_order_relaxed);
     char letters[16];
-    client_flag_letters(fl, letters);
+    long long sub, psub, ssub, mqueued, mmem, mwatched;
+    pubsub_client_counts(t, &sub, &psub, &ssub);
+    int dirty_cas = multi_client_info(t, &mqueued, &mmem, &mwatched);
+    client_flag_letters(fl, dirty_cas, letters);
     struct client_sizes sz;
     if (t == self) client_own_sizes(t, &sz);
     else {
@@ -106,12 +112,12 @@ static void client_format_line(struct textbuf *b, struct client *t, const struct
     int want_write = t == self ? t->epoll_out : __atomic_load_n(&t->epoll_out, __ATOMIC_RELAXED);
     long long idle = now - atomic_load_explicit(&t->last_interaction_ms, memory_order_relaxed);
     textbuf_printf(b,
-                   "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=0 psub=0 ssub=0 "
-                   "multi=%d qbuf=%lld qbuf-free=%lld argv-mem=%lld multi-mem=0 rbs=%lld rbp=%lld obl=%lld oll=%lld "
+                   "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=%lld psub=%lld "
+                   "ssub=%lld multi=%lld qbuf=%lld qbuf-free=%lld argv-mem=%lld multi-mem=%lld rbs=%lld rbp=%lld obl=%lld oll=%lld "
                    "omem=%lld tot-mem=%lld events=r%s cmd=%s user=%s redir=-1 resp=%d\n",
                    t->id, t->addr, t->laddr, t->fd, t->name ? t->name : "", (now - t->ctime_ms) / 1000,
-                   (idle > 0 ? idle : 0) / 1000, letters, atomic_load_explicit(&t->dbid, memory_order_relaxed),
-                   (fl & CLIENT_IN_MULTI) ? 0 : -1, sz.qbuf, sz.qbuf_free, sz.argv_mem, sz.rbs, sz.rbs, sz.obl, sz.oll,
+                   (idle > 0 ? idle : 0) / 1000, letters, atomic_load_explicit(&t->dbid, memory_order_relaxed), sub,
+                   psub, ssub, mqueued, sz.qbuf, sz.qbuf_free, sz.argv_mem, mmem, sz.rbs, sz.rbs, sz.obl, sz.oll,
                    sz.omem, sz.tot_mem, want_write ? "w" : "", cmd ? cmd->fullname : "NULL",
                    client_user_name(t, self), resp);
 }

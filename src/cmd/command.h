@@ -46,6 +46,10 @@ typedef void cmd_lockspec(struct client *c, struct lockset *ls);
  * DBSIZE, RANDOMKEY, FLUSHDB): EXEC must hold the whole db for it. */
 #define CMD_WALKS_DB (1ULL << 40)
 #define CMD_WALKS_ALL (1ULL << 41) /* ... every db (FLUSHALL, SWAPDB) */
+/* Warden-only: the first/last/step range names shard channels, not keys (Redis's
+ * "not_key" key spec of SSUBSCRIBE, SUNSUBSCRIBE, SPUBLISH): COMMAND shows the range,
+ * but dispatch locks nothing for it and ACL does not check it against key patterns. */
+#define CMD_NOT_KEY (1ULL << 42)
 
 /* ACL categories (Redis 7 bit order, so ACL CAT lists them in Redis's order) */
 #define ACL_KEYSPACE (1ULL << 0)

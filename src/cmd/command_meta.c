@@ -38,7 +38,9 @@ void command_flag_names(const struct command *cmd, command_flag_fn fn, void *pri
 void command_key_flag_names(const struct command *cmd, command_flag_fn fn, void *priv) {
     /* The rows carry no per-key access detail; the command's own flags give the
      * closest honest description. */
-    if (cmd->flags & CMD_WRITE) {
+    if (cmd->flags & CMD_NOT_KEY) {
+        fn(priv, "not_key");
+    } else if (cmd->flags & CMD_WRITE) {
         fn(priv, "RW");
         fn(priv, "update");
     } else if (cmd->flags & CMD_READONLY) {

@@ -18,6 +18,13 @@ static void ping_command(struct client *c) {
         reply_wrong_args(c);
         return;
     }
+    if ((atomic_load_explicit(&c->flags, memory_order_relaxed) & CLIENT_PUBSUB) && c->resp == 2) {
+        /* subscribe mode (RESP2): the reply is shaped like a message, as Redis */
+        reply_array(&c->out, 2);
+        reply_bulk(&c->out, "pong", 4);
+        reply_bulk(&c->out, c->argc == 2 ? c->argv[1].ptr : "", c->argc == 2 ? c->argv[1].len : 0);
+        return;
+    }
     if (c->argc == 2) reply_bulk(&c->out, c->argv[1].ptr, c->argv[1].len);
     else reply_status(&c->out, "PONG");
 }

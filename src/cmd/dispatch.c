@@ -6,6 +6,7 @@
 #include "cmd/errorstats.h"
 #include "cmd/slowlog.h"
 #include "client.h"
+#include "cmd/multi.h"
 #include "cmd/table.h"
 #include "config.h"
 #include "db/blocking.h"
@@ -14,6 +15,7 @@
 #include "net/worker.h"
 #include "persist/aof.h"
 #include "persist/persist.h"
+#include "pubsub/pubsub.h"
 #include "stats.h"
 #include "util/clock.h"
 #include <ctype.h>
@@ -94,7 +96,10 @@ int dispatch_must_wait(struct client *c) {
         (strcmp(cmd->name, "unpause") == 0 || strcmp(cmd->name, "pause") == 0))
         return 0;
     if (!atomic_load(&pause_write_only)) return 1;
-    return (cmd->flags & (CMD_WRITE | CMD_MAY_REPLICATE)) != 0;
+    uint64_t flags = cmd->flags;
+    /* EXEC counts as a write when it would run one (Redis 7.0) */
+    if (!cmd->parent && !strcmp(cmd->name, "exec")) flags |= multi_queued_flags(c);
+    return (flags & (CMD_WRITE | CMD_MAY_REPLICATE)) != 0;
 }
 
 /* CMD_PROTECTED commands (DEBUG; MODULE once it exists) run only when their option
@@ -183,11 +188,15 @@ static void dispatch_audit(struct client *c, const struct command *cmd) {
     }
     audit_event("command", c->addr, acl_user_name(c->user), n, detail[0] ? detail : NULL);
 }
-void dispatch_client_closing(struct client *c) { blocking_client_gone(c); }
+void dispatch_client_closing(struct client *c) {
+    blocking_client_gone(c);
+    multi_client_closing(c);
+    pubsub_client_closing(c);
+}
 
 void dispatch_collect_locks(struct client *c, const struct command *cmd, struct lockset *ls) {
     int dbid = atomic_load_explicit(&c->dbid, memory_order_relaxed);
-    if (cmd->first_key > 0 && cmd->first_key < c->argc) {
+    if (cmd->first_key > 0 && cmd->first_key < c->argc && !(cmd->flags & CMD_NOT_KEY)) {
         int last = cmd->last_key < 0 ? c->argc + cmd->last_key : cmd->last_key;
         if (last >= c->argc) last = c->argc - 1;
         int step = cmd->key_step > 0 ? cmd->key_step : 1;
@@ -246,6 +255,8 @@ void dispatch_command(struct client *c) {
     }
     c->out.muted = (fl & (CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP)) != 0;
     unsigned long long errors_before = c->out.errors;
+    int refused = 1; /* until the command is queued or runs */
+    pubsub_command_start(c);
 
     struct command *cmd = command_lookup(c->argv[0].ptr, c->argv[0].len);
     if (!cmd) {
@@ -282,7 +293,8 @@ void dispatch_command(struct client *c) {
         goto done;
     }
     {
-        /* MISCONF after a failed background save: writes (and PING, as Redis) refused */
+        /* MISCONF after a failed background save or AOF write: writes (and PING, as
+         * Redis) refused */
         const char *deny = persist_write_denied();
         if (deny && ((cmd->flags & CMD_WRITE) || !strcmp(cmd->fullname, "ping"))) {
             reply_error(&c->out, deny);
@@ -290,16 +302,30 @@ void dispatch_command(struct client *c) {
             goto done;
         }
     }
+    if ((fl & CLIENT_PUBSUB) && c->resp == 2 && !pubsub_allowed_in_context(cmd)) {
+        reply_errorf(&c->out, "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET "
+                              "are allowed in this context", cmd->fullname);
+        dispatch_reject(c, cmd);
+        goto done;
+    }
+    refused = 0;
+    if ((fl & CLIENT_IN_MULTI) && multi_queue_command(c, cmd)) goto done;
     db_set_command_time(clock_ms());
     struct lockset *ls = &c->worker->locks;
     lockset_clear(ls);
     dispatch_collect_locks(c, cmd, ls);
     lockset_acquire(ls);
     uint64_t aof_before = aof_thread_offset();
+    /* EXEC runs its queued writes under this lockset: it counts as a write here, and
+     * its writes reach the AOF as one MULTI/EXEC group */
+    int is_exec = !(cmd->flags & CMD_WRITE) && cmd->proc && !strcmp(cmd->fullname, "exec");
     /* a running snapshot saves this command's shards before they change (persist/snapshot.h) */
-    if (!(cmd->flags & CMD_WRITE) || !atomic_load_explicit(&db_write_gate, memory_order_relaxed) ||
-        persist_gate_command(c, cmd, ls) == 0)
+    if (!((cmd->flags & CMD_WRITE) || is_exec) || !atomic_load_explicit(&db_write_gate, memory_order_relaxed) ||
+        persist_gate_command(c, cmd, ls) == 0) {
+        if (is_exec) aof_group_begin();
         dispatch_call(c, cmd);
+        if (is_exec) aof_group_end();
+    }
     lockset_release(ls);
     /* appendfsync always: this reply waits for what the command put in the AOF */
     if (aof_thread_offset() != aof_before) c->aof_needed = aof_thread_offset();
@@ -309,6 +335,8 @@ void dispatch_command(struct client *c) {
     if (blocking_ready_pending()) blocking_serve_ready();
 
 done:
+    if (refused && (atomic_load_explicit(&c->flags, memory_order_relaxed) & CLIENT_IN_MULTI)) multi_flag_error(c);
+    pubsub_command_end(c);
     if (c->out.errors != errors_before) {
         long long nerr = (long long)(c->out.errors - errors_before);
         STAT_ADD(error_replies, nerr);

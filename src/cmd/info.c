@@ -8,6 +8,8 @@
  * names → their union, always printed in the fixed section order; unknown names are
  * ignored. The reply is a verbatim string ("txt") in RESP3, a bulk string in RESP2. */
 #include "cmd/info.h"
+#include "acl/audit.h"
+#include "acl/auth_throttle.h"
 #include "client.h"
 #include "cmd/errorstats.h"
 #include "cmd/families.h"
@@ -15,6 +17,7 @@
 #include "config.h"
 #include "db/db.h"
 #include "net/registry.h"
+#include "pubsub/pubsub.h"
 #include "persist/persist.h"
 #include "server.h"
 #include "stats.h"
@@ -246,7 +249,7 @@ static void info_stats(struct textbuf *b) {
                    "expired_keys:%lld\r\nexpired_stale_perc:0.00\r\nexpired_time_cap_reached_count:0\r\n"
                    "expire_cycle_cpu_milliseconds:0\r\nevicted_keys:%lld\r\nevicted_clients:0\r\n"
                    "total_eviction_exceeded_time:0\r\ncurrent_eviction_exceeded_time:0\r\nkeyspace_hits:%lld\r\n"
-                   "keyspace_misses:%lld\r\npubsub_channels:0\r\npubsub_patterns:0\r\npubsubshard_channels:0\r\n"
+                   "keyspace_misses:%lld\r\npubsub_channels:%lld\r\npubsub_patterns:%lld\r\npubsubshard_channels:%lld\r\n"
                    "latest_fork_usec:0\r\ntotal_forks:0\r\nmigrate_cached_sockets:0\r\n"
                    "slave_expires_tracked_keys:0\r\nactive_defrag_hits:0\r\nactive_defrag_misses:0\r\n"
                    "active_defrag_key_hits:0\r\nactive_defrag_key_misses:0\r\ntotal_active_defrag_time:0\r\n"
@@ -258,8 +261,9 @@ static void info_stats(struct textbuf *b) {
                    STATS_SUM(connections), STATS_SUM(commands), metric_avg(METRIC_OPS), STATS_SUM(net_input_bytes),
                    STATS_SUM(net_output_bytes), (double)metric_avg(METRIC_NET_IN) / 1024,
                    (double)metric_avg(METRIC_NET_OUT) / 1024, STATS_SUM(rejected_conns), STATS_SUM(expired_keys),
-                   STATS_SUM(evicted_keys), STATS_SUM(hits), STATS_SUM(misses), STATS_SUM(unexpected_error_replies),
-                   STATS_SUM(error_replies));
+                   STATS_SUM(evicted_keys), STATS_SUM(hits), STATS_SUM(misses), pubsub_name_count(PUBSUB_CHANNEL),
+                   pubsub_name_count(PUBSUB_PATTERN), pubsub_name_count(PUBSUB_SHARD),
+                   STATS_SUM(unexpected_error_replies), STATS_SUM(error_replies));
 }
 
 static void info_replication(struct textbuf *b) {
@@ -318,6 +322,9 @@ static void info_keyspace(struct textbuf *b) {
 static void info_warden(struct textbuf *b) {
     textbuf_printf(b, "warden_version:%s\r\nthreads:%d\r\nshards_per_db:%d\r\ndatabases:%d\r\n", WARDEN_VERSION,
                    server_info.threads, DB_SHARDS, db_count());
+    textbuf_printf(b, "auth_throttle_lockouts:%lld\r\naudit_log_enabled:%d\r\naudit_log_events:%lld\r\n"
+                      "audit_log_write_errors:%lld\r\n",
+                   auth_throttle_lockouts(), audit_enabled(), audit_events_written(), audit_write_errors());
 }
 
 /* ---- the section registry ---- */

@@ -281,7 +281,7 @@ static int getkeys_resolve(struct client *c, const struct command **out_cmd, int
         reply_error(&c->out, "ERR Invalid command specified");
         return -1;
     }
-    if (!command_has_keys(cmd)) {
+    if (!command_has_keys(cmd) || (cmd->flags & CMD_NOT_KEY)) { /* channels are not keys */
         reply_error(&c->out, "ERR The command has no key arguments");
         return -1;
     }

@@ -2,6 +2,7 @@
 #include "db/db.h"
 #include "db/lockset.h"
 #include "db/notify.h"
+#include "db/watch.h"
 #include "stats.h"
 #include "util/alloc.h"
 #include "util/clock.h"
@@ -84,8 +85,12 @@ entry *db_find(struct db *db, const char *key, size_t klen, int flags) {
 
 entry *db_find_read(struct db *db, const char *key, size_t klen) {
     entry *e = db_find(db, key, klen, 0);
-    if (e) STAT_INC(hits);
-    else STAT_INC(misses);
+    if (e) {
+        STAT_INC(hits);
+    } else {
+        STAT_INC(misses);
+        keyspace_event(db->id, key, klen, NOTIFY_KEY_MISS, "keymiss");
+    }
     return e;
 }
 
@@ -97,6 +102,7 @@ void db_add(struct db *db, entry *e) {
     e->lru = db_lru_clock();
     ktable_insert(&sh->kt, h, e);
     if (entry_has_expire(e)) sh->volatile_keys++;
+    keyspace_event(db->id, key, klen, NOTIFY_NEW, "new");
 }
 
 entry *db_put(struct db *db, entry *e, int keep_ttl) {
@@ -120,11 +126,13 @@ entry *db_put(struct db *db, entry *e, int keep_ttl) {
         if (entry_has_expire(old)) sh->volatile_keys--;
         if (entry_has_expire(e)) sh->volatile_keys++;
         entry_free(old);
+        if (!old_live) keyspace_event(db->id, entry_key(e), entry_keylen(e), NOTIFY_NEW, "new");
         return e;
     }
     e->lru = db_lru_clock();
     ktable_insert(&sh->kt, h, e);
     if (entry_has_expire(e)) sh->volatile_keys++;
+    keyspace_event(db->id, key, klen, NOTIFY_NEW, "new");
     return e;
 }
 
@@ -253,6 +261,7 @@ char *db_random_key(struct db *db, size_t *klen) {
 }
 
 void db_flush(struct db *db, int async) {
+    watch_touch_db(db->id); /* before emptying: WATCH looks at what exists now */
     for (uint32_t s = 0; s < DB_SHARDS; s++) {
         struct shard *sh = &db->shards[s];
         int took = shard_lock_once(db->id, s);
@@ -269,6 +278,7 @@ void db_flush(struct db *db, int async) {
 }
 
 void db_swap_contents(struct db *a, struct db *b) {
+    watch_touch_swapdb(a->id, b->id);
     for (uint32_t s = 0; s < DB_SHARDS; s++) {
         db_cow_before_write(a->id, s);
         db_cow_before_write(b->id, s);

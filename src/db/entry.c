@@ -20,17 +20,20 @@ size_t entry_value_area_size(const entry *e) {
     return 8;
 }
 
-/* Allocate an entry with room for `vsize` value bytes; fills header, expire and key. */
-static entry *entry_alloc(const char *key, size_t klen, int type, int enc, size_t vsize, long long expire_ms) {
+/* Allocate an entry with room for `vsize` value bytes; fills header, expire, memcache
+ * metadata (when meta is not NULL) and key. */
+static entry *entry_alloc(const char *key, size_t klen, int type, int enc, size_t vsize, long long expire_ms,
+                          const struct entry_mcmeta *meta) {
     int big = klen > UINT16_MAX;
-    size_t size = sizeof(entry) + (expire_ms >= 0 ? 8 : 0) + vsize + (big ? 4 : 0) + klen;
+    size_t size = sizeof(entry) + (expire_ms >= 0 ? 8 : 0) + (meta ? sizeof(*meta) : 0) + vsize + (big ? 4 : 0) + klen;
     entry *e = wmalloc(size);
     e->next = NULL;
     e->lru = 0;
     e->type_enc = (uint8_t)((type << 4) | enc);
-    e->flags = (uint8_t)((expire_ms >= 0 ? ENTRY_F_EXPIRE : 0) | (big ? ENTRY_F_BIGKEY : 0));
+    e->flags = (uint8_t)((expire_ms >= 0 ? ENTRY_F_EXPIRE : 0) | (big ? ENTRY_F_BIGKEY : 0) | (meta ? ENTRY_F_MCMETA : 0));
     e->keylen = big ? 0 : (uint16_t)klen;
     if (expire_ms >= 0) memcpy(e->rest, &expire_ms, 8);
+    if (meta) entry_mcmeta_put(e, meta);
     unsigned char *after = entry_value_area(e) + vsize;
     if (big) {
         uint32_t l = (uint32_t)klen;
@@ -39,6 +42,13 @@ static entry *entry_alloc(const char *key, size_t klen, int type, int enc, size_
     }
     if (klen) memcpy(after, key, klen);
     return e;
+}
+
+/* The memcache metadata of `e`, or NULL when it has none (copied into *buf). */
+static const struct entry_mcmeta *entry_meta_of(const entry *e, struct entry_mcmeta *buf) {
+    if (!entry_has_mcmeta(e)) return NULL;
+    entry_mcmeta_get(e, buf);
+    return buf;
 }
 
 wstr *wstr_new(const char *p, size_t len, size_t cap) {
@@ -60,70 +70,90 @@ wstr *wstr_grow(wstr *s, size_t cap) {
     return s;
 }
 
-entry *entry_new_int(const char *key, size_t klen, long long v, long long expire_ms) {
-    entry *e = entry_alloc(key, klen, OBJ_STRING, ENC_INT, 8, expire_ms);
+static entry *entry_build_int(const char *key, size_t klen, long long v, long long expire_ms,
+                              const struct entry_mcmeta *meta) {
+    entry *e = entry_alloc(key, klen, OBJ_STRING, ENC_INT, 8, expire_ms, meta);
     memcpy(entry_value_area(e), &v, 8);
     return e;
 }
 
-entry *entry_new_raw(const char *key, size_t klen, wstr *s, long long expire_ms) {
-    entry *e = entry_alloc(key, klen, OBJ_STRING, ENC_RAW, 8, expire_ms);
+static entry *entry_build_raw(const char *key, size_t klen, wstr *s, long long expire_ms,
+                              const struct entry_mcmeta *meta) {
+    entry *e = entry_alloc(key, klen, OBJ_STRING, ENC_RAW, 8, expire_ms, meta);
     entry_set_ptr(e, s);
     return e;
 }
 
-entry *entry_new_string(const char *key, size_t klen, const char *val, size_t vlen, long long expire_ms) {
-    long long iv;
-    if (vlen <= 20 && num_parse_ll(val, vlen, &iv) == 0) return entry_new_int(key, klen, iv, expire_ms);
-    return entry_new_string_noint(key, klen, val, vlen, expire_ms);
-}
-
-entry *entry_new_string_noint(const char *key, size_t klen, const char *val, size_t vlen, long long expire_ms) {
+/* embstr up to ENTRY_EMBSTR_MAX bytes, else raw */
+static entry *entry_build_noint(const char *key, size_t klen, const char *val, size_t vlen, long long expire_ms,
+                                const struct entry_mcmeta *meta) {
     if (vlen <= ENTRY_EMBSTR_MAX) {
-        /* the length byte must be in place before entry_alloc computes the key offset */
-        int big = klen > UINT16_MAX;
-        size_t size = sizeof(entry) + (expire_ms >= 0 ? 8 : 0) + 1 + vlen + (big ? 4 : 0) + klen;
-        entry *e = wmalloc(size);
-        e->next = NULL;
-        e->lru = 0;
-        e->type_enc = (uint8_t)((OBJ_STRING << 4) | ENC_EMBSTR);
-        e->flags = (uint8_t)((expire_ms >= 0 ? ENTRY_F_EXPIRE : 0) | (big ? ENTRY_F_BIGKEY : 0));
-        e->keylen = big ? 0 : (uint16_t)klen;
-        if (expire_ms >= 0) memcpy(e->rest, &expire_ms, 8);
+        entry *e = entry_alloc(key, klen, OBJ_STRING, ENC_EMBSTR, 1 + vlen, expire_ms, meta);
         unsigned char *v = entry_value_area(e);
         v[0] = (unsigned char)vlen;
         if (vlen) memcpy(v + 1, val, vlen);
-        unsigned char *after = v + 1 + vlen;
-        if (big) {
-            uint32_t l = (uint32_t)klen;
-            memcpy(after, &l, 4);
-            after += 4;
-        }
-        if (klen) memcpy(after, key, klen);
         return e;
     }
-    return entry_new_raw(key, klen, wstr_new(val, vlen, vlen), expire_ms);
+    return entry_build_raw(key, klen, wstr_new(val, vlen, vlen), expire_ms, meta);
+}
+
+static entry *entry_build_string(const char *key, size_t klen, const char *val, size_t vlen, long long expire_ms,
+                                 const struct entry_mcmeta *meta) {
+    long long iv;
+    if (vlen <= 20 && num_parse_ll(val, vlen, &iv) == 0) return entry_build_int(key, klen, iv, expire_ms, meta);
+    return entry_build_noint(key, klen, val, vlen, expire_ms, meta);
+}
+
+entry *entry_new_int(const char *key, size_t klen, long long v, long long expire_ms) {
+    return entry_build_int(key, klen, v, expire_ms, NULL);
+}
+
+entry *entry_new_raw(const char *key, size_t klen, wstr *s, long long expire_ms) {
+    return entry_build_raw(key, klen, s, expire_ms, NULL);
+}
+
+entry *entry_new_string(const char *key, size_t klen, const char *val, size_t vlen, long long expire_ms) {
+    return entry_build_string(key, klen, val, vlen, expire_ms, NULL);
+}
+
+entry *entry_new_string_meta(const char *key, size_t klen, const char *val, size_t vlen, long long expire_ms,
+                             const struct entry_mcmeta *meta) {
+    return entry_build_string(key, klen, val, vlen, expire_ms, meta);
+}
+
+entry *entry_new_string_noint(const char *key, size_t klen, const char *val, size_t vlen, long long expire_ms) {
+    return entry_build_noint(key, klen, val, vlen, expire_ms, NULL);
 }
 
 entry *entry_new_ptr(const char *key, size_t klen, int type, int enc, void *ptr, long long expire_ms) {
-    entry *e = entry_alloc(key, klen, type, enc, 8, expire_ms);
+    entry *e = entry_alloc(key, klen, type, enc, 8, expire_ms, NULL);
     entry_set_ptr(e, ptr);
     return e;
 }
 
-entry *entry_with_expire(const entry *e, long long expire_ms) {
+/* A copy of e's header and key with another TTL and metadata; the value moves. */
+static entry *entry_rebuild(const entry *e, long long expire_ms, const struct entry_mcmeta *meta) {
     size_t klen = entry_keylen(e);
     const char *key = entry_key(e);
+    entry *n;
     if (entry_type(e) == OBJ_STRING && entry_encoding(e) == ENC_EMBSTR) {
         const unsigned char *v = entry_value_area(e);
-        entry *n = entry_new_string(key, klen, (const char *)v + 1, v[0], expire_ms);
-        n->lru = e->lru;
-        return n;
+        n = entry_build_string(key, klen, (const char *)v + 1, v[0], expire_ms, meta);
+    } else {
+        n = entry_alloc(key, klen, entry_type(e), entry_encoding(e), 8, expire_ms, meta);
+        memcpy(entry_value_area(n), entry_value_area(e), 8);
     }
-    entry *n = entry_alloc(key, klen, entry_type(e), entry_encoding(e), 8, expire_ms);
-    memcpy(entry_value_area(n), entry_value_area(e), 8);
     n->lru = e->lru;
     return n;
+}
+
+entry *entry_with_expire(const entry *e, long long expire_ms) {
+    struct entry_mcmeta m;
+    return entry_rebuild(e, expire_ms, entry_meta_of(e, &m));
+}
+
+entry *entry_with_mcmeta(const entry *e, const struct entry_mcmeta *meta) {
+    return entry_rebuild(e, entry_expire(e), meta);
 }
 
 entry *entry_dup(const entry *e, const char *key, size_t klen, long long expire_ms) {
@@ -195,7 +225,8 @@ entry *entry_make_raw(entry *e, size_t min_cap) {
     size_t len;
     entry_string(e, tmp, &p, &len);
     wstr *s = wstr_new(p, len, min_cap > len ? min_cap : len);
-    entry *n = entry_new_raw(entry_key(e), entry_keylen(e), s, entry_expire(e));
+    struct entry_mcmeta m;
+    entry *n = entry_build_raw(entry_key(e), entry_keylen(e), s, entry_expire(e), entry_meta_of(e, &m));
     n->lru = e->lru;
     return n; /* the caller swaps n in and frees e */
 }

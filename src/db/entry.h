@@ -6,9 +6,12 @@
  *   0      8     next        hash-chain link (ktable.c)
  *   8      4     lru         LRU clock (24 bits, seconds) or LFU (16-bit time << 8 | 8-bit counter)
  *   12     1     type_enc    type (high 4 bits) | encoding (low 4 bits), Redis numbering
- *   13     1     flags       ENTRY_F_EXPIRE, ENTRY_F_BIGKEY
+ *   13     1     flags       ENTRY_F_EXPIRE, ENTRY_F_BIGKEY, ENTRY_F_MCMETA
  *   14     2     keylen      key length, or 0 with ENTRY_F_BIGKEY (length then stored below)
  *   16     8     expire      absolute Unix ms — present only with ENTRY_F_EXPIRE
+ *   ..     16    mcmeta      memcache item metadata (struct entry_mcmeta: CAS, client flags,
+ *                            state) — present only with ENTRY_F_MCMETA, i.e. for keys a
+ *                            memcache client wrote or read; RESP-only keys never carry it
  *   ..     var   value       ENC_INT: int64; ENC_EMBSTR: 1-byte length + bytes;
  *                            anything else: a pointer to the value (owned by the entry)
  *   ..     4     bigkeylen   only with ENTRY_F_BIGKEY
@@ -32,6 +35,7 @@ enum obj_encoding {
 };
 #define ENTRY_F_EXPIRE 1
 #define ENTRY_F_BIGKEY 2
+#define ENTRY_F_MCMETA 4 /* the value 4 makes (flags & MCMETA) << 2 its size: see entry_value_area */
 #define ENTRY_EMBSTR_MAX 44 /* Redis's embstr limit; longer strings are "raw" */
 
 typedef struct entry {
@@ -42,6 +46,13 @@ typedef struct entry {
     uint16_t keylen;
     unsigned char rest[]; /* expire?, value, bigkeylen?, key */
 } entry;
+
+/* Metadata memcached keeps per item (src/mc/ owns the meaning of `state`). */
+struct entry_mcmeta {
+    uint64_t cas;   /* CAS unique: a new one on every modification */
+    uint32_t flags; /* the client's opaque 32-bit flags */
+    uint32_t state; /* memcache item state bits (fetched, stale, ...) */
+};
 
 /* A heap string for "raw" values: length-prefixed, growable, owned by its entry. */
 typedef struct wstr {
@@ -61,7 +72,17 @@ static inline long long entry_expire(const entry *e) {
     return v;
 }
 static inline unsigned char *entry_value_area(const entry *e) {
-    return (unsigned char *)e->rest + ((e->flags & ENTRY_F_EXPIRE) ? 8 : 0);
+    /* 8 bytes of expire with ENTRY_F_EXPIRE (1 << 3), 16 of mcmeta with ENTRY_F_MCMETA (4 << 2):
+     * no branch on the hot path */
+    return (unsigned char *)e->rest + ((e->flags & ENTRY_F_EXPIRE) << 3) + ((e->flags & ENTRY_F_MCMETA) << 2);
+}
+static inline int entry_has_mcmeta(const entry *e) { return e->flags & ENTRY_F_MCMETA; }
+/* Read / write the memcache metadata of an entry that has it (same size: in place). */
+static inline void entry_mcmeta_get(const entry *e, struct entry_mcmeta *m) {
+    memcpy(m, e->rest + ((e->flags & ENTRY_F_EXPIRE) << 3), sizeof(*m));
+}
+static inline void entry_mcmeta_put(entry *e, const struct entry_mcmeta *m) {
+    memcpy((unsigned char *)e->rest + ((e->flags & ENTRY_F_EXPIRE) << 3), m, sizeof(*m));
 }
 size_t entry_value_area_size(const entry *e);
 static inline size_t entry_keylen(const entry *e) {
@@ -91,13 +112,19 @@ entry *entry_new_string(const char *key, size_t klen, const char *val, size_t vl
 /* Same, but never int-encoded: embstr up to ENTRY_EMBSTR_MAX bytes, else raw (what
  * Redis's createStringObject gives, e.g. INCRBYFLOAT results). */
 entry *entry_new_string_noint(const char *key, size_t klen, const char *val, size_t vlen, long long expire_ms);
+/* Same as entry_new_string, carrying memcache metadata (meta NULL: none). */
+entry *entry_new_string_meta(const char *key, size_t klen, const char *val, size_t vlen, long long expire_ms,
+                             const struct entry_mcmeta *meta);
+/* Copy of `e` with memcache metadata added, replaced, or (meta NULL) removed. The value
+ * is moved, not copied: `e` must then be freed with entry_free_shell. */
+entry *entry_with_mcmeta(const entry *e, const struct entry_mcmeta *meta);
 /* Build a string entry holding an integer (encoding int). */
 entry *entry_new_int(const char *key, size_t klen, long long v, long long expire_ms);
 /* Build a string entry that takes ownership of a wstr (encoding raw). */
 entry *entry_new_raw(const char *key, size_t klen, wstr *s, long long expire_ms);
 /* Build an entry of another type holding `ptr` (ownership passes to the entry). */
 entry *entry_new_ptr(const char *key, size_t klen, int type, int enc, void *ptr, long long expire_ms);
-/* Copy of `e` with a different TTL (<0: none). The value is moved, not copied:
+/* Copy of `e` with a different TTL (<0: none), memcache metadata kept. The value is moved, not copied:
  * `e` must then be freed with entry_free_shell. */
 entry *entry_with_expire(const entry *e, long long expire_ms);
 /* Deep copy (COPY command): new key, same value, same TTL unless expire_ms given. */
@@ -108,7 +135,8 @@ void entry_free_shell(entry *e);  /* the entry only; its value was moved elsewhe
 void entry_string(const entry *e, char *tmp, const char **p, size_t *len);
 size_t entry_string_len(const entry *e);
 /* Turn a string entry's value into an owned wstr for in-place edits (APPEND, SETRANGE,
- * SETBIT): returns the entry to keep (possibly new; the old one is freed). */
+ * SETBIT): returns the entry to keep (possibly new, keeping TTL and memcache metadata;
+ * the caller swaps it in and frees the old one). */
 entry *entry_make_raw(entry *e, size_t min_cap);
 wstr *wstr_new(const char *p, size_t len, size_t cap);
 wstr *wstr_grow(wstr *s, size_t cap); /* may move; returns the new pointer */

@@ -12,6 +12,7 @@ void keyspace_add_listener(keyspace_listener_fn fn) {
 }
 
 void keyspace_event(int dbid, const char *key, size_t klen, int type, const char *event) {
-    if (type != NOTIFY_KEY_MISS) STAT_INC(dirty);
+    /* a miss is a read; "new" always comes with the write event that counts */
+    if (type != NOTIFY_KEY_MISS && type != NOTIFY_NEW) STAT_INC(dirty);
     for (int i = 0; i < nlisteners; i++) listeners[i](dbid, key, klen, type, event);
 }

@@ -5,6 +5,7 @@
 #include "cmd/dispatch.h"
 #include "config.h"
 #include "db/db.h"
+#include "mc/mc.h"
 #include "net/registry.h"
 #include "net/worker.h"
 #include "persist/aof.h"
@@ -49,7 +50,8 @@ static void conn_format_addr(const struct sockaddr_storage *ss, char *out, size_
     snprintf(out, size, "%s:%d", ip, port);
 }
 
-struct client *conn_create(struct worker *w, int fd, int is_unix) {
+struct client *conn_create(struct worker *w, int fd, int kind) {
+    int is_unix = kind & CONN_UNIX;
     struct client *c = wcalloc(1, sizeof(*c));
     c->id = registry_next_id();
     c->fd = fd;
@@ -95,6 +97,7 @@ struct client *conn_create(struct worker *w, int fd, int is_unix) {
     registry_add(c);
     STAT_INC(connections);
     dispatch_client_created(c);
+    if (kind & CONN_MEMCACHE) mc_session_attach(c);
     return c;
 }
 
@@ -120,6 +123,7 @@ void conn_close(struct client *c) {
     close(c->fd); /* also removes it from epoll */
     reply_free(&c->out);
     resp_parser_free(&c->parser);
+    mc_session_free(c);
     wfree(c->qbuf);
     wfree(c->argv);
     wfree(c->name);
@@ -181,9 +185,8 @@ static void conn_set_argv(struct client *c, char *base) {
     c->argc = p->argc;
 }
 
-/* Parse and run every complete request in buf[0..len). Leftover bytes (a partial
- * request, or requests held by a pause) end up at the front of c->qbuf. */
-static void conn_process(struct client *c, char *buf, size_t len, int in_qbuf) {
+/* Run every complete RESP request in buf[0..len); returns the bytes consumed. */
+static size_t conn_process_resp(struct client *c, char *buf, size_t len) {
     struct resp_limits lim = {
         .max_bulk_len = server_config.proto_max_bulk_len,
         .max_multibulk = INT_MAX,
@@ -222,6 +225,13 @@ static void conn_process(struct client *c, char *buf, size_t len, int in_qbuf) {
         off += c->parser.pos;
         resp_parser_reset(&c->parser);
     }
+    return off;
+}
+
+/* Parse and run every complete request in buf[0..len). Leftover bytes (a partial
+ * request, or requests held by a pause) end up at the front of c->qbuf. */
+static void conn_process(struct client *c, char *buf, size_t len, int in_qbuf) {
+    size_t off = c->mc ? mc_process(c, buf, len) : conn_process_resp(c, buf, len);
     size_t rem = len - off;
     if (in_qbuf) {
         if (rem == 0) {
@@ -246,12 +256,13 @@ static void conn_read(struct client *c) {
     ssize_t n;
     if (c->qlen) {
         size_t want = c->qlen + 16 * 1024;
+        size_t need_total = c->mc ? mc_need_total(c) : c->parser.need_total;
         /* Grow toward the declared size of a big argument, but at most double at a time:
          * a client that declares a 512 MB bulk and then sends a few bytes must not make
          * us reserve 512 MB (it would count in used_memory and trip maxmemory). */
-        if (c->parser.need_total > want) {
+        if (need_total > want) {
             size_t doubled = c->qcap * 2;
-            want = c->parser.need_total < doubled ? c->parser.need_total : doubled;
+            want = need_total < doubled ? need_total : doubled;
         }
         if (want > c->qcap) {
             size_t cap = c->qcap * 2 > want ? c->qcap * 2 : want;
@@ -280,7 +291,8 @@ static void conn_read(struct client *c) {
         conn_process(c, w->rbuf, (size_t)n, 0);
     }
     long long limit = server_config.client_query_buffer_limit;
-    if ((long long)c->qlen > limit || (long long)c->parser.need_total > limit) {
+    size_t need_total = c->mc ? mc_need_total(c) : c->parser.need_total;
+    if ((long long)c->qlen > limit || (long long)need_total > limit) {
         log_warning("Closing client that reached max query buffer length: id=%llu addr=%s (qbuf=%zu)", c->id,
                     c->addr, c->qlen);
         conn_close(c);

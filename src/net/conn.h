@@ -9,7 +9,11 @@
 struct client;
 struct worker;
 
-struct client *conn_create(struct worker *w, int fd, int is_unix); /* NULL if refused (closed) */
+/* conn_create / worker_assign_socket kinds (bits) */
+#define CONN_UNIX 1     /* a unix socket */
+#define CONN_MEMCACHE 2 /* accepted on memcached-port: the client speaks memcache */
+
+struct client *conn_create(struct worker *w, int fd, int kind); /* kind: CONN_* bits; NULL if refused (closed) */
 void conn_handle_event(struct client *c, uint32_t events);
 /* Write as much pending output as the socket takes; returns -1 if the client was closed. */
 int conn_flush(struct client *c);

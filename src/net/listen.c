@@ -2,6 +2,7 @@
  * socket, so a connection flood costs one accept+write+close per excess connection. */
 #include "net/listen.h"
 #include "config.h"
+#include "net/conn.h"
 #include "net/registry.h"
 #include "net/worker.h"
 #include "stats.h"
@@ -19,16 +20,16 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#define LISTEN_MAX (CONFIG_MAX_BIND + 1)
+#define LISTEN_MAX (2 * CONFIG_MAX_BIND + 1) /* RESP and memcache on every bind address, the unix socket */
 #define LISTEN_TAG_BASE 0x4c000000u
 
 static struct {
     int fd;
-    int is_unix;
+    int kind; /* CONN_UNIX, CONN_MEMCACHE (net/conn.h) */
 } listeners[LISTEN_MAX];
 static int nlisteners;
 
-static int listen_tcp(const char *addr, int port, int optional) {
+static int listen_tcp(const char *addr, int port, int optional, int kind) {
     const char *host = addr;
     if (!strcmp(addr, "*")) host = "0.0.0.0";
     else if (!strcmp(addr, "::*")) host = "::";
@@ -65,7 +66,7 @@ static int listen_tcp(const char *addr, int port, int optional) {
     }
     freeaddrinfo(res);
     listeners[nlisteners].fd = fd;
-    listeners[nlisteners].is_unix = 0;
+    listeners[nlisteners].kind = kind;
     nlisteners++;
     return 0;
 }
@@ -87,7 +88,7 @@ static int listen_unix(const char *path, int perm) {
     }
     if (perm) chmod(path, (mode_t)perm);
     listeners[nlisteners].fd = fd;
-    listeners[nlisteners].is_unix = 1;
+    listeners[nlisteners].kind = CONN_UNIX;
     nlisteners++;
     return 0;
 }
@@ -99,8 +100,22 @@ int listen_open_all(void) {
             const char *a = server_config.bind[i];
             int optional = a[0] == '-';
             if (optional) a++;
-            if (listen_tcp(a, port, optional) != 0) return -1;
+            if (listen_tcp(a, port, optional, 0) != 0) return -1;
         }
+    }
+    int mport = server_config.memcached_port;
+    if (mport != 0) {
+        if (mport == port) {
+            log_warning("memcached-port %d is the same as port: choose another port for the memcache protocol", mport);
+            return -1;
+        }
+        for (int i = 0; i < server_config.bind_count; i++) {
+            const char *a = server_config.bind[i];
+            int optional = a[0] == '-';
+            if (optional) a++;
+            if (listen_tcp(a, mport, optional, CONN_MEMCACHE) != 0) return -1;
+        }
+        log_notice("Memcache protocol on port %d", mport);
     }
     if (server_config.unixsocket && server_config.unixsocket[0]) {
         if (listen_unix(server_config.unixsocket, server_config.unixsocketperm) != 0) return -1;
@@ -126,8 +141,9 @@ void listen_register(int epfd) {
 }
 
 /* Protected mode: with no password for the default user, only loopback clients may
- * connect. The refusal is written at accept time, before any state is allocated. */
-static int listen_protected_refuse(int fd) {
+ * connect. The refusal is written at accept time, before any state is allocated, in
+ * the listener's protocol. */
+static int listen_protected_refuse(int fd, int memcache) {
     if (!server_config.protected_mode) return 0;
     char pass[4];
     config_copy_string(&server_config.requirepass, pass, sizeof(pass));
@@ -152,7 +168,10 @@ static int listen_protected_refuse(int fd) {
         "from a loopback connection, run 'CONFIG SET protected-mode no' and make sure the server is not "
         "reachable from untrusted networks (CONFIG REWRITE keeps the change); or restart with "
         "'--protected-mode no'.\r\n";
-    ssize_t w = write(fd, msg, sizeof(msg) - 1);
+    static const char mc_msg[] =
+        "SERVER_ERROR DENIED Warden is running in protected mode because protected mode is enabled and no password "
+        "is set for the default user; only loopback connections are accepted\r\n";
+    ssize_t w = memcache ? write(fd, mc_msg, sizeof(mc_msg) - 1) : write(fd, msg, sizeof(msg) - 1);
     (void)w;
     return 1;
 }
@@ -168,19 +187,21 @@ void listen_accept(unsigned tag) {
                 log_warning("Accepting client connection: %s", strerror(errno));
             return;
         }
-        if (!listeners[i].is_unix && listen_protected_refuse(fd)) {
+        int kind = listeners[i].kind;
+        if (!(kind & CONN_UNIX) && listen_protected_refuse(fd, kind & CONN_MEMCACHE)) {
             close(fd);
             STAT_INC(rejected_conns);
             continue;
         }
         if (registry_count() + worker_pending_sockets() >= server_config.maxclients) {
             static const char msg[] = "-ERR max number of clients reached\r\n";
-            ssize_t w = write(fd, msg, sizeof(msg) - 1);
+            static const char mc_msg[] = "SERVER_ERROR max number of clients reached\r\n";
+            ssize_t w = (kind & CONN_MEMCACHE) ? write(fd, mc_msg, sizeof(mc_msg) - 1) : write(fd, msg, sizeof(msg) - 1);
             (void)w;
             close(fd);
             STAT_INC(rejected_conns);
             continue;
         }
-        worker_assign_socket(fd, listeners[i].is_unix);
+        worker_assign_socket(fd, kind);
     }
 }

@@ -39,13 +39,13 @@ void worker_want_write(struct client *c, int on) {
 }
 
 struct socket_handoff {
-    int fd, is_unix;
+    int fd, kind; /* CONN_* bits */
 };
 
 /* Owner thread: adopt a socket the acceptor handed over. */
 static void worker_adopt(void *arg) {
     struct socket_handoff *h = arg;
-    struct client *c = conn_create(self, h->fd, h->is_unix);
+    struct client *c = conn_create(self, h->fd, h->kind);
     wfree(h);
     atomic_fetch_sub(&pending_sockets, 1);
     if (!c) return;
@@ -53,11 +53,11 @@ static void worker_adopt(void *arg) {
     if (epoll_ctl(self->epfd, EPOLL_CTL_ADD, c->fd, &ev) != 0) conn_close(c);
 }
 
-void worker_assign_socket(int fd, int is_unix) {
+void worker_assign_socket(int fd, int kind) {
     unsigned i = atomic_fetch_add_explicit(&next_worker, 1, memory_order_relaxed) % (unsigned)nworkers;
     struct socket_handoff *h = wmalloc(sizeof(*h));
     h->fd = fd;
-    h->is_unix = is_unix;
+    h->kind = kind;
     atomic_fetch_add(&pending_sockets, 1);
     mailbox_post(&workers[i].mb, worker_adopt, h);
 }
@@ -81,6 +81,18 @@ static void worker_cron(struct worker *w) {
         c = next;
     }
     conn_retry_paused(w);
+}
+
+#define MAX_BATCH_HOOKS 4
+static worker_batch_hook_fn batch_hooks[MAX_BATCH_HOOKS];
+static int nbatch_hooks;
+
+void worker_add_batch_hook(worker_batch_hook_fn fn) {
+    if (nbatch_hooks < MAX_BATCH_HOOKS) batch_hooks[nbatch_hooks++] = fn;
+}
+
+static void worker_run_batch_hooks(void) {
+    for (int i = 0; i < nbatch_hooks; i++) batch_hooks[i]();
 }
 
 static void *worker_main(void *arg) {
@@ -117,9 +129,11 @@ static void *worker_main(void *arg) {
             w->last_cron_us = now;
             worker_cron(w);
         }
+        worker_run_batch_hooks();
     }
     /* shutting down: give pending replies one chance to leave, then close everything */
     mailbox_drain(&w->mb);
+    worker_run_batch_hooks();
     if (w->aof_waiting) conn_flush_aof_waiting(w);
     while (w->clients) {
         /* conn_flush closes the client itself on a write error or a pending close */

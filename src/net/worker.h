@@ -32,12 +32,19 @@ void workers_stop(void);            /* main thread: ask all to finish, join them
 int worker_count(void);
 struct worker *worker_get(int i);
 struct worker *worker_self(void);   /* the calling thread's worker, or NULL */
-/* Any thread: hand a freshly accepted socket to the next worker (round robin). */
-void worker_assign_socket(int fd, int is_unix);
+/* Any thread: hand a freshly accepted socket to the next worker (round robin).
+ * kind: CONN_* bits of net/conn.h (unix socket, memcache). */
+void worker_assign_socket(int fd, int kind);
 /* Sockets handed over but not yet adopted by their worker (counted with the clients
  * for maxclients, so a burst of connections cannot slip past the limit). */
 long long worker_pending_sockets(void);
 /* Owner thread: (re)watch a client's fd for writability. */
 void worker_want_write(struct client *c, int on);
 void worker_post(struct worker *w, mail_fn fn, void *arg);
+/* Start-up only: fn runs on each worker at the end of every loop iteration — after the
+ * client events and the mail of one epoll batch — and once more at shutdown, so a module
+ * can coalesce what a burst of requests and mail produced: pub/sub writes each
+ * subscriber's socket once for all the messages that arrived meanwhile. */
+typedef void (*worker_batch_hook_fn)(void);
+void worker_add_batch_hook(worker_batch_hook_fn fn);
 #endif

@@ -16,7 +16,8 @@ from conftest import BIN, SLOW, free_port
 
 DEBIAN_CONF = "/etc/redis/redis.conf"
 # Options Warden has and Redis does not (CONFIG GET * lists Redis's 192 names and these).
-WARDEN_OWN = {"threads", "auth-failure-limit", "auth-failure-window", "audit-log"}
+WARDEN_OWN = {"threads", "auth-failure-limit", "auth-failure-window", "audit-log", "memcached-port",
+              "memcached-tls-port", "item-size-max", "encryption-key-file", "encryption-old-key-files"}
 
 
 def run_warden(args, stdin=None):
@@ -648,3 +649,11 @@ def test_config_set_hostile_sizes(server):
     with pytest.raises(redis.ResponseError, match="'hz'\\) - duplicate parameter"):
         r.execute_command("CONFIG", "SET", *args)
     assert r.execute_command("CONFIG", "GET", "hz") == [b"hz", b"10"]
+
+
+def test_multi_word_option_as_one_command_line_word(make_server):
+    # redis-server accepts --save "900 1" and --client-output-buffer-limit "pubsub 1mb 0 0"
+    s = make_server(args=["--save", "900 1", "--client-output-buffer-limit", "pubsub 1mb 0 0"])
+    c = s.client()
+    assert c.config_get("save") == {"save": "900 1"}
+    assert c.config_get("client-output-buffer-limit")["client-output-buffer-limit"].endswith("pubsub 1048576 0 0")
