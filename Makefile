@@ -143,6 +143,7 @@ bench: all
 	bench/run.sh
 	bench/types-bench.sh
 	bench/pubsub-bench.sh
+	bench/persist-bench.sh
 	bench/memcache-bench.sh
 
 # Pub/Sub and MULTI/EXEC against redis-server only (bench/RESULTS-pubsub.md).

@@ -219,7 +219,7 @@ void dispatch_call(struct client *c, const struct command *cmd) {
     unsigned long long errors_before = c->out.errors;
     int aof = (cmd->flags & CMD_WRITE) && aof_enabled();
     long long dirty_before = aof ? atomic_load_explicit(&stats_mine()->dirty, memory_order_relaxed) : 0;
-    if (aof) aof_discard_notes(); /* events of earlier reads are not this command's */
+    if (aof) aof_command_begin();
     cmd->proc(c);
     /* a write that changed something goes to the AOF while its locks are still held, so
      * the file orders it exactly as the keyspace did */

@@ -417,11 +417,13 @@ static int blocking_retry(struct blocked *b) {
     int aof = aof_enabled();
     long long dirty_before = aof ? atomic_load_explicit(&stats_mine()->dirty, memory_order_relaxed) : 0;
     uint64_t aof_before = aof_thread_offset();
-    if (aof) aof_discard_notes();
+    if (aof) aof_command_begin();
     b->cmd->proc(&shadow);
     int served = !b->not_served;
     if (aof && served && atomic_load_explicit(&stats_mine()->dirty, memory_order_relaxed) != dirty_before)
         aof_propagate(&shadow, b->cmd);
+    else if (aof)
+        aof_discard_notes();
     /* appendfsync always: the reply goes out through another worker's mailbox, so make
      * the record durable before it can leave */
     if (aof_thread_offset() != aof_before) aof_wait_offset(aof_thread_offset());

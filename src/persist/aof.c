@@ -48,6 +48,7 @@ static struct {
     pthread_t thread;
     int thread_running, stop;
     int waiters;               /* clients waiting for durability */
+    int flushing;              /* a round of write+fsync is running (writer or a waiter) */
     long long last_fsync_ms;
     int write_errno;           /* 0: last write ok */
     uint64_t file_size;        /* bytes in the current file including buffered */
@@ -116,8 +117,10 @@ static void append_locked(int dbid, const unsigned char *rec, size_t len) {
 }
 
 static void wake_writer_locked(void) {
-    /* always: every record is waited for, wake at once; otherwise the writer polls */
-    if (server_config.appendfsync == APPENDFSYNC_ALWAYS || A.buf.len > 1024 * 1024) pthread_cond_signal(&A.wake);
+    /* The writer polls (100 ms) and is woken by whoever waits for durability
+     * (appendfsync always: a worker after its round of commands), so one write+fsync
+     * covers a whole round; waking it on every append would split rounds in two. */
+    if (A.buf.len > 1024 * 1024) pthread_cond_signal(&A.wake);
 }
 
 void aof_stream_append(int dbid, const unsigned char *rec, size_t len) {
@@ -190,6 +193,8 @@ void aof_group_end(void) {
 
 /* ---- durability ---- */
 
+static int flush_round_locked(int force_sync);
+
 int aof_client_must_wait(const struct client *c) {
     uint64_t need = c->aof_needed;
     return need && server_config.appendfsync == APPENDFSYNC_ALWAYS && aof_stream_on() &&
@@ -201,10 +206,13 @@ void aof_wait_offset(uint64_t offset) {
     if (atomic_load_explicit(&A.durable, memory_order_acquire) >= offset) return;
     pthread_mutex_lock(&A.lock);
     A.waiters++;
-    pthread_cond_signal(&A.wake);
     while (A.on && atomic_load_explicit(&A.durable, memory_order_acquire) < offset &&
-           server_config.appendfsync == APPENDFSYNC_ALWAYS)
-        pthread_cond_wait(&A.durable_cv, &A.lock);
+           server_config.appendfsync == APPENDFSYNC_ALWAYS) {
+        /* group commit: the first waiter writes and fsyncs everything appended so far,
+         * for itself and every other thread's records; the others wait for it */
+        if (!A.flushing && A.fd >= 0) flush_round_locked(1);
+        else pthread_cond_wait(&A.durable_cv, &A.lock);
+    }
     A.waiters--;
     pthread_mutex_unlock(&A.lock);
 }
@@ -264,10 +272,103 @@ static void unwrite_locked(const unsigned char *p, size_t n) {
     A.buf = b;
 }
 
+/* One round of the writer: take the buffer, write it (switching files at the switch
+ * point), fsync as the policy says (always when force_sync), publish what is written
+ * and durable. Called with the lock held and no round running (A.flushing == 0); the
+ * lock is dropped during the I/O and held again on return. Returns 0 or an errno. */
+static int flush_round_locked(int force_sync) {
+    A.flushing = 1;
+    struct abuf work = A.buf;
+    abuf_init(&A.buf);
+    uint64_t base = A.written;
+    size_t first = work.len;
+    int do_switch = A.switch_pending && A.switch_at <= base + work.len;
+    int new_fd = A.switch_fd;
+    struct crypt_appender *new_ca = A.switch_crypt;
+    if (do_switch) first = (size_t)(A.switch_at - base);
+    int fd = A.fd;
+    struct crypt_appender *ca = A.crypt;
+    int policy = server_config.appendfsync;
+    int waiting = A.waiters > 0;
+    pthread_mutex_unlock(&A.lock);
+
+    int err = 0, synced = 0, switched = 0;
+    size_t done = 0;
+    if ((err = write_segment(fd, ca, work.p, first)) == 0) done = first;
+    if (!err && do_switch) {
+        /* the old file must be complete on disk before records move on */
+        if (fdatasync(fd) != 0) {
+            err = errno;
+        } else {
+            close(fd);
+            fd = new_fd;
+            ca = new_ca;
+            switched = 1;
+            synced = 1;
+        }
+    }
+    if (!err && work.len > first) {
+        if ((err = write_segment(fd, ca, work.p + first, work.len - first)) == 0) {
+            done = work.len;
+            synced = 0;
+        }
+    }
+    if (!err && !synced && policy != APPENDFSYNC_NO) {
+        long long now = clock_ms();
+        int skip = server_config.no_appendfsync_on_rewrite && aof_rewrite_running && !force_sync;
+        if (!skip && (force_sync || waiting || policy == APPENDFSYNC_ALWAYS ||
+                      now - A.last_fsync_ms >= AOF_FSYNC_EVERYSEC_MS)) {
+            if (fdatasync(fd) != 0) err = errno;
+            else synced = 1;
+            A.last_fsync_ms = now;
+        }
+    }
+
+    pthread_mutex_lock(&A.lock);
+    if (switched) {
+        crypt_appender_free(A.crypt);
+        A.crypt = new_ca;
+        A.fd = new_fd;
+        A.switch_pending = 0;
+        A.switch_fd = -1;
+        A.switch_crypt = NULL;
+    }
+    A.written = base + done;
+    if (err) {
+        if (done < work.len) unwrite_locked(work.p + done, work.len - done);
+        if (A.write_errno == 0) log_warning("Error writing to the AOF file: %s", strerror(err));
+        A.write_errno = err;
+        if (server_config.appendfsync == APPENDFSYNC_ALWAYS) {
+            /* as Redis: an acknowledged write must never be lost, so stop here */
+            log_warning("Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...");
+            _exit(1);
+        }
+    } else {
+        if (A.write_errno) log_notice("AOF write error looks solved, Redis can write again.");
+        A.write_errno = 0;
+        if (synced || policy == APPENDFSYNC_NO) {
+            /* with "no" nothing is ever waited for; durable only tracks what was written */
+            atomic_store_explicit(&A.durable, A.written, memory_order_release);
+        }
+    }
+    /* keep the larger buffer for the next round */
+    if (A.buf.p == NULL) {
+        work.len = 0;
+        A.buf = work;
+    } else if (A.buf.len == 0 && work.cap > A.buf.cap) {
+        abuf_free(&A.buf);
+        work.len = 0;
+        A.buf = work;
+    } else {
+        abuf_free(&work);
+    }
+    A.flushing = 0;
+    pthread_cond_broadcast(&A.durable_cv);
+    return err;
+}
+
 static void *aof_writer_main(void *arg) {
     (void)arg;
-    struct abuf work;
-    abuf_init(&work);
     pthread_mutex_lock(&A.lock);
     for (;;) {
         long long now = clock_ms();
@@ -275,8 +376,9 @@ static void *aof_writer_main(void *arg) {
         int policy = server_config.appendfsync;
         int want_fsync_now = unsynced && (A.waiters > 0 || (policy == APPENDFSYNC_EVERYSEC &&
                                                             now - A.last_fsync_ms >= AOF_FSYNC_EVERYSEC_MS));
-        if (A.buf.len == 0 && !want_fsync_now && !(A.switch_pending && A.switch_at == A.written)) {
-            if (A.stop) break;
+        int idle = A.buf.len == 0 && !want_fsync_now && !(A.switch_pending && A.switch_at == A.written);
+        if (A.flushing || idle) {
+            if (A.stop && !A.flushing) break;
             struct timespec ts;
             clock_gettime(CLOCK_REALTIME, &ts);
             ts.tv_nsec += 100 * 1000000L;
@@ -284,103 +386,16 @@ static void *aof_writer_main(void *arg) {
                 ts.tv_sec++;
                 ts.tv_nsec -= 1000000000L;
             }
-            pthread_cond_timedwait(&A.wake, &A.lock, &ts);
+            pthread_cond_timedwait(A.flushing ? &A.durable_cv : &A.wake, &A.lock, &ts);
             continue;
         }
-        /* take the buffer */
-        struct abuf t = work;
-        work = A.buf;
-        A.buf = t;
-        A.buf.len = 0;
-        uint64_t base = A.written;
-        size_t first = work.len;
-        int do_switch = A.switch_pending && A.switch_at <= base + work.len;
-        int new_fd = A.switch_fd;
-        struct crypt_appender *new_ca = A.switch_crypt;
-        if (do_switch) first = (size_t)(A.switch_at - base);
-        int fd = A.fd;
-        struct crypt_appender *ca = A.crypt;
-        pthread_mutex_unlock(&A.lock);
-
-        int err = 0, synced = 0, switched = 0;
-        size_t done = 0;
-        if ((err = write_segment(fd, ca, work.p, first)) == 0) done = first;
-        if (!err && do_switch) {
-            /* the old file must be complete on disk before records move on */
-            if (fdatasync(fd) != 0) {
-                err = errno;
-            } else {
-                close(fd);
-                fd = new_fd;
-                ca = new_ca;
-                switched = 1;
-                synced = 1;
-            }
-        }
-        if (!err && work.len > first) {
-            if ((err = write_segment(fd, ca, work.p + first, work.len - first)) == 0) {
-                done = work.len;
-                synced = 0;
-            }
-        }
-        policy = server_config.appendfsync;
-        if (!err && done > 0 && policy != APPENDFSYNC_NO && !synced) {
-            int skip = server_config.no_appendfsync_on_rewrite && aof_rewrite_running;
-            pthread_mutex_lock(&A.lock);
-            int waiting = A.waiters > 0;
-            pthread_mutex_unlock(&A.lock);
-            now = clock_ms();
-            if (!skip && (policy == APPENDFSYNC_ALWAYS || waiting || now - A.last_fsync_ms >= AOF_FSYNC_EVERYSEC_MS)) {
-                if (fdatasync(fd) != 0) err = errno;
-                else synced = 1;
-                A.last_fsync_ms = now;
-            }
-        }
-        if (!err && done == 0 && !do_switch) {
-            /* nothing new: an everysec (or waiter) fsync of what was written earlier */
-            if (fdatasync(fd) != 0) err = errno;
-            else synced = 1;
-            A.last_fsync_ms = clock_ms();
-        }
-        (void)switched;
-
-        pthread_mutex_lock(&A.lock);
-        if (switched) {
-            crypt_appender_free(A.crypt);
-            A.crypt = new_ca;
-            A.fd = new_fd;
-            A.switch_pending = 0;
-            A.switch_fd = -1;
-            A.switch_crypt = NULL;
-        }
-        A.written = base + done;
-        if (err) {
-            if (done < work.len) unwrite_locked(work.p + done, work.len - done);
-            if (A.write_errno == 0)
-                log_warning("Error writing to the AOF file: %s", strerror(err));
-            A.write_errno = err;
-            if (server_config.appendfsync == APPENDFSYNC_ALWAYS) {
-                /* as Redis: an acknowledged write must never be lost, so stop here */
-                log_warning("Can't recover from AOF write error when the AOF fsync policy is 'always'. "
-                            "Exiting...");
-                _exit(1);
-            }
+        if (flush_round_locked(0) != 0) {
             pthread_mutex_unlock(&A.lock);
             usleep(1000 * 1000); /* retry in a second, as Redis does */
             pthread_mutex_lock(&A.lock);
-        } else {
-            if (A.write_errno) log_notice("AOF write error looks solved, Redis can write again.");
-            A.write_errno = 0;
-            if (synced || policy == APPENDFSYNC_NO) {
-                /* with "no" nothing is ever waited for; durable only tracks what was written */
-                atomic_store_explicit(&A.durable, A.written, memory_order_release);
-                pthread_cond_broadcast(&A.durable_cv);
-            }
         }
-        work.len = 0;
     }
     pthread_mutex_unlock(&A.lock);
-    abuf_free(&work);
     return NULL;
 }
 
@@ -470,6 +485,7 @@ static void aof_capture_event(const char *event, const char *key, size_t klen);
 
 static void aof_listener(int dbid, const char *key, size_t klen, int type, const char *event) {
     if (!aof_stream_on()) return;
+    if (type == NOTIFY_KEY_MISS) return;
     if (type == NOTIFY_EXPIRED || type == NOTIFY_EVICTED) {
         struct arg argv[2] = {{(char *)"DEL", 3}, {(char *)key, klen}};
         aof_feed(dbid, 2, argv);
@@ -487,8 +503,16 @@ static _Thread_local struct {
     size_t klen[CAPTURE_MAX];
 } cap;
 
+static _Thread_local int capturing; /* a write command is running on this thread */
+
+void aof_command_begin(void) {
+    aof_capture_reset();
+    aof_noted_reset();
+    capturing = 1;
+}
+
 static void aof_capture_event(const char *event, const char *key, size_t klen) {
-    if (cap.n == CAPTURE_MAX) return;
+    if (!capturing || cap.n == CAPTURE_MAX) return;
     cap.event[cap.n] = event; /* event names are string literals */
     cap.key[cap.n] = wmemdup(key, klen);
     cap.klen[cap.n] = klen;
@@ -498,6 +522,7 @@ static void aof_capture_event(const char *event, const char *key, size_t klen) {
 void aof_capture_reset(void) {
     for (int i = 0; i < cap.n; i++) wfree(cap.key[i]);
     cap.n = 0;
+    capturing = 0;
 }
 
 int aof_capture_key(const char *event, const char **key, size_t *klen) {

@@ -45,6 +45,8 @@ int aof_enabled(void);
 void aof_propagate(struct client *c, const struct command *cmd);
 /* ... or after one that changed nothing: drop what it noted. */
 void aof_discard_notes(void);
+/* Before a write command runs: start noting its keyspace events (blocking pops). */
+void aof_command_begin(void);
 /* Record a command directly (locks of its keys held). */
 void aof_feed(int dbid, int argc, const struct arg *argv);
 /* A command whose effect is random notes what it did (SPOP: each member popped), so
