@@ -327,8 +327,14 @@ void dispatch_command(struct client *c) {
         if (is_exec) aof_group_end();
     }
     lockset_release(ls);
-    /* appendfsync always: this reply waits for what the command put in the AOF */
+    /* appendfsync always: this reply waits until everything in the AOF so far is on disk
+     * (its own writes, and any write it may have read), as Redis sends every reply
+     * after the fsync of its event loop round */
     if (aof_thread_offset() != aof_before) c->aof_needed = aof_thread_offset();
+    if (server_config.appendfsync == APPENDFSYNC_ALWAYS && aof_enabled()) {
+        uint64_t all = aof_appended_offset();
+        if (all > c->aof_needed && all > aof_durable_offset()) c->aof_needed = all;
+    }
     db_set_command_time(0);
     if (audit_enabled()) dispatch_audit(c, cmd);
     /* clients blocked on keys this command fed are served now, before its reply leaves */

@@ -37,6 +37,7 @@ static struct {
     int on;                    /* records accepted */
     struct abuf buf;           /* appended, not yet written */
     uint64_t appended, written;
+    uint64_t appended_pub;     /* = appended, readable without the lock */
     _Atomic uint64_t durable;
     int cur_db;                /* db selected at the end of the current file (-1: unknown) */
     int fd;                    /* the current incr file (writer thread) */
@@ -48,6 +49,7 @@ static struct {
     pthread_t thread;
     int thread_running, stop;
     int waiters;               /* clients waiting for durability */
+    int notifies;              /* registered durability notifications (below) */
     int flushing;              /* a round of write+fsync is running (writer or a waiter) */
     long long last_fsync_ms;
     int write_errno;           /* 0: last write ok */
@@ -114,6 +116,7 @@ static void append_locked(int dbid, const unsigned char *rec, size_t len) {
     abuf_put(&A.buf, rec, len);
     A.appended += len;
     A.file_size += len;
+    __atomic_store_n(&A.appended_pub, A.appended, __ATOMIC_RELEASE);
 }
 
 static void wake_writer_locked(void) {
@@ -194,6 +197,55 @@ void aof_group_end(void) {
 /* ---- durability ---- */
 
 static int flush_round_locked(int force_sync);
+
+/* Workers that asked to be told when the AOF is durable up to `need` (one slot each;
+ * guarded by A.lock). The writer calls fn(arg) outside the lock once it is. */
+#define AOF_MAX_NOTIFY 512
+static struct aof_notify {
+    uint64_t need;
+    void (*fn)(void *);
+    void *arg;
+} notify_slots[AOF_MAX_NOTIFY];
+
+/* Call (outside the lock) every notification that is due (or all when `all`). */
+static void run_notifications_locked(int all) {
+    if (A.notifies == 0) return;
+    uint64_t durable = atomic_load(&A.durable);
+    struct aof_notify due[AOF_MAX_NOTIFY];
+    int n = 0;
+    for (int i = 0; i < AOF_MAX_NOTIFY && A.notifies > 0; i++) {
+        if (!notify_slots[i].fn || (!all && notify_slots[i].need > durable)) continue;
+        due[n++] = notify_slots[i];
+        notify_slots[i].fn = NULL;
+        A.notifies--;
+    }
+    if (n == 0) return;
+    pthread_mutex_unlock(&A.lock);
+    for (int i = 0; i < n; i++) due[i].fn(due[i].arg);
+    pthread_mutex_lock(&A.lock);
+}
+
+int aof_notify_when_durable(int slot, uint64_t need, void (*fn)(void *), void *arg) {
+    if (server_config.appendfsync != APPENDFSYNC_ALWAYS || !aof_stream_on() ||
+        atomic_load_explicit(&A.durable, memory_order_acquire) >= need)
+        return 1;
+    if (slot < 0 || slot >= AOF_MAX_NOTIFY) {
+        aof_wait_offset(need); /* no slot: wait here instead */
+        return 1;
+    }
+    pthread_mutex_lock(&A.lock);
+    int now = !A.on || atomic_load(&A.durable) >= need;
+    if (!now) {
+        if (!notify_slots[slot].fn) A.notifies++;
+        notify_slots[slot] = (struct aof_notify){need, fn, arg};
+        pthread_cond_signal(&A.wake);
+    }
+    pthread_mutex_unlock(&A.lock);
+    return now;
+}
+
+uint64_t aof_durable_offset(void) { return atomic_load_explicit(&A.durable, memory_order_acquire); }
+uint64_t aof_appended_offset(void) { return __atomic_load_n(&A.appended_pub, __ATOMIC_ACQUIRE); }
 
 int aof_client_must_wait(const struct client *c) {
     uint64_t need = c->aof_needed;
@@ -364,6 +416,7 @@ static int flush_round_locked(int force_sync) {
     }
     A.flushing = 0;
     pthread_cond_broadcast(&A.durable_cv);
+    run_notifications_locked(0);
     return err;
 }
 
@@ -374,8 +427,16 @@ static void *aof_writer_main(void *arg) {
         long long now = clock_ms();
         int unsynced = A.written > atomic_load(&A.durable);
         int policy = server_config.appendfsync;
-        int want_fsync_now = unsynced && (A.waiters > 0 || (policy == APPENDFSYNC_EVERYSEC &&
-                                                            now - A.last_fsync_ms >= AOF_FSYNC_EVERYSEC_MS));
+        int want_fsync_now = unsynced && (A.waiters > 0 || A.notifies > 0 ||
+                                          (policy == APPENDFSYNC_EVERYSEC &&
+                                           now - A.last_fsync_ms >= AOF_FSYNC_EVERYSEC_MS));
+        if (A.notifies > 0 && !A.flushing) {
+            run_notifications_locked(policy != APPENDFSYNC_ALWAYS || !A.on);
+            if (A.notifies > 0 && A.written == atomic_load(&A.durable) && A.buf.len == 0 && !A.flushing) {
+                /* someone waits for bytes appended but not yet written: a round will do it */
+                want_fsync_now = 1;
+            }
+        }
         int idle = A.buf.len == 0 && !want_fsync_now && !(A.switch_pending && A.switch_at == A.written);
         if (A.flushing || idle) {
             if (A.stop && !A.flushing) break;
@@ -389,7 +450,7 @@ static void *aof_writer_main(void *arg) {
             pthread_cond_timedwait(A.flushing ? &A.durable_cv : &A.wake, &A.lock, &ts);
             continue;
         }
-        if (flush_round_locked(0) != 0) {
+        if (flush_round_locked(A.notifies > 0) != 0) {
             pthread_mutex_unlock(&A.lock);
             usleep(1000 * 1000); /* retry in a second, as Redis does */
             pthread_mutex_lock(&A.lock);
@@ -446,6 +507,7 @@ int aof_stream_drain(int stop) {
     int rc = A.write_errno ? -1 : 0;
     if (stop) {
         __atomic_store_n(&A.on, 0, __ATOMIC_RELAXED);
+        run_notifications_locked(1);
         A.stop = 1;
         pthread_cond_broadcast(&A.wake);
         pthread_cond_broadcast(&A.durable_cv);

@@ -62,6 +62,14 @@ int aof_client_must_wait(const struct client *c);
 /* Block until the writes of c (or up to `offset`) are durable. */
 void aof_client_wait(struct client *c);
 void aof_wait_offset(uint64_t offset);
+/* Without blocking: returns 1 if the AOF is durable up to `need` (or nothing waits:
+ * not appendfsync always, AOF off); else registers fn(arg) to be called (from another
+ * thread) once it is, in `slot` (one per caller, e.g. the worker id), and returns 0. */
+int aof_notify_when_durable(int slot, uint64_t need, void (*fn)(void *), void *arg);
+uint64_t aof_durable_offset(void);
+/* Every byte appended so far (any thread): a reply produced now must wait for this much
+ * to be durable, so that no client sees a write a crash could still lose. */
+uint64_t aof_appended_offset(void);
 /* The offset just past this thread's latest record (dispatch compares it before and
  * after a command to know what the client must wait for). */
 uint64_t aof_thread_offset(void);

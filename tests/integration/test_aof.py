@@ -477,3 +477,33 @@ def test_random_and_blocking_commands_replay_exactly(datadir, make_server):
     assert c2.zrange("z", 0, -1, withscores=True) == zs
     assert c2.lrange("dst", 0, -1) == [b"1"] and c2.lrange("src", 0, -1) == [b"2"]
     assert c2.lrange("later", 0, -1) == [b"y"]
+
+
+def test_multi_exec_is_one_group(datadir, make_server):
+    s = make_server(args=aof_args(datadir))
+    c = client(s)
+    p = c.pipeline(transaction=True)
+    p.set("t1", "1")
+    p.incr("t2")
+    p.get("t1")
+    p.execute()
+    p = c.pipeline(transaction=True)
+    p.set("single", "1")
+    p.execute()
+    assert wait_for(lambda: b"single" in incr_text(datadir))
+    text = incr_text(datadir)
+    group = text.index(b"*1\r\n$5\r\nMULTI\r\n")
+    assert text.index(b"t1", group) < text.index(b"t2", group) < text.index(b"*1\r\n$4\r\nEXEC\r\n", group)
+    assert text.count(b"MULTI") == 1  # a transaction with one write is recorded bare
+    # a crash inside the group: none of it comes back
+    s.stop()
+    path = os.path.join(datadir, AOF_DIR, "appendonly.aof.1.incr.aof")
+    with open(path, "rb") as f:
+        data = f.read()
+    cut = data.index(b"*1\r\n$4\r\nEXEC\r\n")
+    with open(path, "wb") as f:
+        f.write(data[:cut])
+    s2 = make_server(args=aof_args(datadir))
+    c2 = client(s2)
+    assert c2.get("t1") is None and c2.get("t2") is None
+    assert "Revert incomplete MULTI/EXEC transaction" in s2.read_log()
