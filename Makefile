@@ -1,7 +1,7 @@
 # Warden build. `make` builds build/warden; `make run` starts it on 127.0.0.1:6379;
 # `make test` runs the unit tests, the integration suite, and the suite again under
 # ASan+UBSan (LeakSanitizer at every server exit). Other targets: asan, unit,
-# integration, asan-integration, lint, fuzz, bench, bench-pubsub, clean. Missing Debian packages are
+# integration, asan-integration, lint, fuzz, bench, bench-pubsub, bench-tls, clean. Missing Debian packages are
 # installed by scripts/install-deps.sh when run as root (else it names them).
 CC      ?= cc
 PYTHON  ?= /usr/bin/python3
@@ -40,7 +40,7 @@ FUZZF        := -std=c11 -D_GNU_SOURCE -Isrc -g -O1 -fsanitize=fuzzer,address,un
 FUZZ_TARGETS := build/fuzz/fuzz_resp build/fuzz/fuzz_glob build/fuzz/fuzz_memcache build/fuzz/fuzz_rdb_load \
                 build/fuzz/fuzz_dump_payload build/fuzz/fuzz_aof_load
 
-.PHONY: all run test unit integration asan-integration bench bench-pubsub deps deps-check clean asan lint fuzz
+.PHONY: all run test unit integration asan-integration bench bench-pubsub bench-tls deps deps-check clean asan lint fuzz
 all: deps-check build/warden build/warden-check
 
 deps-check:
@@ -149,6 +149,10 @@ bench: all
 # Pub/Sub and MULTI/EXEC against redis-server only (bench/RESULTS-pubsub.md).
 bench-pubsub: all
 	bench/pubsub-bench.sh
+
+# GET/SET over TLS against redis-server --tls-port (bench/RESULTS-tls.md)
+bench-tls: all
+	bench/tls-bench.sh
 
 clean:
 	rm -rf build

@@ -14,6 +14,8 @@ struct worker;
 struct db;
 struct command;
 struct mc_session;
+struct limits_addr;
+struct conn_transport;
 
 struct arg {
     char *ptr; /* not NUL-terminated; points into the query buffer during the command */
@@ -77,6 +79,19 @@ struct client {
     void *ext[4];                        /* per-feature state, owned by those modules: see CLIENT_EXT_* */
     struct mc_session *mc;               /* owned by src/mc/: memcache protocol state (NULL: a RESP client) */
     int epoll_out;                       /* EPOLLOUT registered */
+    struct {                             /* shared: buffer sizes as of the last flush (conn.c) */
+        _Atomic long long qbuf, qcap, oll, omem;
+    } shown;
+    /* network limits (net/limits.c); owner thread */
+    struct limits_addr *limits_addr;     /* per-address record (TCP clients), else NULL */
+    long long req_start_ms;              /* when the incomplete request in qbuf began (0: none) */
+    long long obuf_soft_since_ms;        /* output over the soft limit since (0: not over) */
+    const void *rate_user_key;           /* user whose rate bucket rate_user_rec is */
+    void *rate_user_rec;
+    /* transport (net/transport.h): plain socket or TLS */
+    const struct conn_transport *tr;
+    void *tls;                           /* transport state, owned by the transport */
+    int transport_ready;                 /* handshake done (transports without one: unused) */
     /* appendfsync always: the reply waits until the AOF is durable up to here (persist/aof.h) */
     unsigned long long aof_needed;
     struct client *aof_wait_next;        /* worker's list of replies held for the AOF */

@@ -60,6 +60,12 @@ struct server_config {
     _Atomic int protected_mode;
     _Atomic long long timeout;          /* seconds, 0 = never */
     _Atomic long long maxclients;
+    /* Warden's own network limits (net/limits.h); 0 = off */
+    _Atomic long long maxclients_per_ip;
+    _Atomic long long conn_rate_per_ip, conn_rate_per_ip_burst;   /* new connections/s per address */
+    _Atomic long long rate_limit_per_ip, rate_limit_per_ip_burst; /* commands/s per address */
+    _Atomic long long rate_limit_per_user, rate_limit_per_user_burst;
+    _Atomic long long client_request_timeout; /* seconds an incomplete request may take */
     char *bind_source_addr;
     _Atomic long long socket_mark_id;
     /* general */
@@ -144,8 +150,10 @@ struct server_config {
     _Atomic int active_expire_effort;
     _Atomic int lazyfree_lazy_user_del;
     _Atomic int lazyfree_lazy_user_flush;
-    /* TLS (feature-gated until TLS exists) */
+    /* TLS (net/tls.c reads the string options through the config table) */
     _Atomic int tls_port;
+    _Atomic int tls_handshake_timeout;  /* Warden's own: seconds */
+    _Atomic int tls_auth_clients_user;  /* Warden's own: 0 off, 1 CN */
     /* Warden's own security options (ACL brute-force throttling, audit trail) */
     _Atomic long long auth_failure_limit;
     _Atomic long long auth_failure_window;

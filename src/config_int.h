@@ -117,6 +117,10 @@ config_format_fn config_bind_format, config_save_format, config_obuf_format, con
 config_rewrite_fn config_bind_rewrite, config_save_rewrite, config_obuf_rewrite, config_notify_rewrite,
     config_percentiles_rewrite, config_replicaof_rewrite, config_dir_rewrite;
 config_check_str_fn config_dir_check;
+/* config_net.c: token-bucket rate options and TLS checks */
+config_parse_fn config_rate_parse;
+config_format_fn config_rate_format;
+config_check_str_fn config_tls_protocols_check;
 config_apply_fn config_dir_apply;
 
 /* CONFIG REWRITE helpers for rewrite functions (config_rewrite.c). `line` is copied. */

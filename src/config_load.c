@@ -7,6 +7,7 @@
 #include "config.h"
 #include "config_int.h"
 #include "util/alloc.h"
+#include "util/fileio.h"
 #include "util/log.h"
 #include <ctype.h>
 #include <errno.h>
@@ -49,18 +50,9 @@ static void config_fatal(const char *file, int lineno, const char *line, const c
 static void config_load_text(const char *text, size_t len, const char *file, int depth);
 
 static char *config_read_all(FILE *f, const char *path, size_t *len_out) {
-    size_t cap = 64 * 1024, len = 0, n;
-    char *buf = wmalloc(cap);
-    while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-        len += n;
-        if (len + 1 >= cap) {
-            if (cap >= CONFIG_MAX_FILE) config_fatal(path, 0, path, "config file too large");
-            cap *= 2;
-            buf = wrealloc(buf, cap);
-        }
-    }
-    buf[len] = '\0';
-    *len_out = len;
+    char *buf = file_read_all(f, CONFIG_MAX_FILE, len_out);
+    if (!buf && errno == EFBIG) config_fatal(path, 0, path, "config file too large");
+    if (!buf) config_fatal(path, 0, path, "could not read the config file: %s", strerror(errno));
     return buf;
 }
 

@@ -56,6 +56,7 @@ static const struct config_enum endpoint_type_enum[] = {
 static const struct config_enum propagation_error_enum[] = {
     {"ignore", 0}, {"panic", 1}, {"panic-on-replicas", 2}, {NULL, 0}};
 static const struct config_enum tls_auth_clients_enum[] = {{"no", 0}, {"yes", 1}, {"optional", 2}, {NULL, 0}};
+static const struct config_enum tls_auth_user_enum[] = {{"off", 0}, {"CN", 1}, {NULL, 0}};
 
 /* ---- checks: refuse values that ask for a feature Warden does not have yet ---- */
 
@@ -69,26 +70,6 @@ static int cluster_enabled_check(const struct config_option *o, long long v, cha
     (void)o;
     if (v) {
         snprintf(err, errlen, "cluster mode is not available in this Warden build yet");
-        return -1;
-    }
-    return 0;
-}
-
-static int tls_port_check(const struct config_option *o, long long v, char *err, size_t errlen) {
-    (void)o;
-    if (v) {
-        snprintf(err, errlen, "TLS is not available in this Warden build yet; refusing rather than listening "
-                              "without encryption");
-        return -1;
-    }
-    return 0;
-}
-
-static int memcached_tls_port_check(const struct config_option *o, long long v, char *err, size_t errlen) {
-    (void)o;
-    if (v) {
-        snprintf(err, errlen, "TLS is not available in this Warden build yet; refusing rather than serving memcache "
-                              "without encryption");
         return -1;
     }
     return 0;
@@ -258,6 +239,15 @@ const struct config_option config_options[] = {
     BOOL_("protected-mode", NULL, 0, F(protected_mode), "yes"),
     LL_("timeout", NULL, 0, F(timeout), "0", 0, IMAX),
     LL_("maxclients", NULL, 0, F(maxclients), "10000", 1, 4294967295LL),
+    /* Warden's own network limits (net/limits.h, docs/security.md); 0 = off */
+    LL_("maxclients-per-ip", NULL, 0, F(maxclients_per_ip), "0", 0, 4294967295LL),
+    SPECIAL_("connection-rate-per-ip", NULL, CFG_MULTI_ARG, NULL, "0 0", .parse = config_rate_parse,
+             .format = config_rate_format),
+    SPECIAL_("rate-limit-per-ip", NULL, CFG_MULTI_ARG, NULL, "0 0", .parse = config_rate_parse,
+             .format = config_rate_format),
+    SPECIAL_("rate-limit-per-user", NULL, CFG_MULTI_ARG, NULL, "0 0", .parse = config_rate_parse,
+             .format = config_rate_format),
+    LL_("client-request-timeout", NULL, 0, F(client_request_timeout), "0", 0, IMAX),
     LL_("socket-mark-id", NULL, IMM, F(socket_mark_id), "0", 0, 4294967295LL),
     /* ---- general ---- */
     INT_("threads", NULL, IMM, F(threads), "0", 0, 128),
@@ -306,7 +296,7 @@ const struct config_option config_options[] = {
     STR_("audit-log", NULL, 0, F(audit_log), "", .apply = audit_log_apply),
     /* Warden's own: the memcache protocol front end (docs/memcache.md) */
     INT_("memcached-port", NULL, CFG_NEEDS_HOOK, F(memcached_port), "0", 0, 65535),
-    INT_("memcached-tls-port", NULL, 0, F(memcached_tls_port), "0", 0, 65535, .check = memcached_tls_port_check),
+    INT_("memcached-tls-port", NULL, CFG_NEEDS_HOOK, F(memcached_tls_port), "0", 0, 65535),
     MEM_("item-size-max", NULL, 0, F(item_size_max), "1mb", 1024, 1024LL * 1024 * 1024),
     /* ---- limits and memory ---- */
     MEM_("proto-max-bulk-len", NULL, 0, F(proto_max_bulk_len), "512mb", 1024 * 1024, LMAX),
@@ -434,8 +424,10 @@ const struct config_option config_options[] = {
     INT_("cluster-announce-port", NULL, 0, NULL, "0", 0, 65535),
     INT_("cluster-announce-tls-port", NULL, 0, NULL, "0", 0, 65535),
     INT_("cluster-announce-bus-port", NULL, 0, NULL, "0", 0, 65535),
-    /* ---- TLS (waiting for TLS: a tls-port is refused) ---- */
-    INT_("tls-port", NULL, 0, F(tls_port), "0", 0, 65535, .check = tls_port_check),
+    /* ---- TLS (net/tls.c; its CONFIG SET hooks reload the certificates) ---- */
+    INT_("tls-port", NULL, CFG_NEEDS_HOOK, F(tls_port), "0", 0, 65535),
+    INT_("tls-handshake-timeout", NULL, 0, F(tls_handshake_timeout), "10", 1, 3600),
+    ENUM_("tls-auth-clients-user", NULL, 0, F(tls_auth_clients_user), "off", tls_auth_user_enum),
     STR_("tls-cert-file", NULL, ENULL, NULL, ""),
     STR_("tls-key-file", NULL, ENULL, NULL, ""),
     STR_("tls-key-file-pass", NULL, CFG_SENSITIVE | ENULL, NULL, ""),
@@ -448,7 +440,7 @@ const struct config_option config_options[] = {
     ENUM_("tls-auth-clients", NULL, 0, NULL, "yes", tls_auth_clients_enum),
     BOOL_("tls-replication", NULL, 0, NULL, "no"),
     BOOL_("tls-cluster", NULL, 0, NULL, "no"),
-    STR_("tls-protocols", NULL, ENULL, NULL, ""),
+    STR_("tls-protocols", NULL, ENULL, NULL, "", .check_str = config_tls_protocols_check),
     STR_("tls-ciphers", NULL, ENULL, NULL, ""),
     STR_("tls-ciphersuites", NULL, ENULL, NULL, ""),
     BOOL_("tls-prefer-server-ciphers", NULL, 0, NULL, "no"),

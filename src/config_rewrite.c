@@ -10,11 +10,10 @@
 #include "config.h"
 #include "config_int.h"
 #include "util/alloc.h"
+#include "util/fileio.h"
 #include "util/log.h"
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,23 +106,14 @@ static int rewrite_read_old(struct config_rewrite_state *st, const char *path) {
     FILE *f = fopen(path, "r");
     st->needs_signature = 1;
     if (!f) return errno == ENOENT ? 0 : -1;
-    size_t cap = 64 * 1024, len = 0, n;
-    char *buf = wmalloc(cap);
-    while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-        len += n;
-        if (len + 1 >= cap) {
-            if (cap >= REWRITE_MAX_FILE) {
-                wfree(buf);
-                fclose(f);
-                errno = EFBIG;
-                return -1;
-            }
-            cap *= 2;
-            buf = wrealloc(buf, cap);
-        }
-    }
+    size_t len;
+    char *buf = file_read_all(f, REWRITE_MAX_FILE, &len);
+    int saved = errno;
     fclose(f);
-    buf[len] = '\0';
+    if (!buf) {
+        errno = saved;
+        return -1;
+    }
     /* split on '\n' keeping a last empty piece after a final newline, as Redis does */
     char *p = buf;
     while (len > 0) {
@@ -229,53 +219,12 @@ static char *rewrite_content(struct config_rewrite_state *st, size_t *len_out) {
     return out;
 }
 
-/* Write content to path atomically: temp file, fsync, rename, fsync the directory. */
+/* Write content to path atomically, keeping the old file's permissions. */
 static int rewrite_write_file(const char *path, const char *content, size_t len) {
-    size_t pl = strlen(path);
-    char *tmp = wmalloc(pl + 16);
-    snprintf(tmp, pl + 16, "%s.tmp-XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        wfree(tmp);
-        return -1;
-    }
     struct stat sb;
     mode_t mode = 0644;
     if (stat(path, &sb) == 0) mode = sb.st_mode & 07777;
-    int saved = 0;
-    size_t off = 0;
-    if (fchmod(fd, mode) != 0) goto fail;
-    while (off < len) {
-        ssize_t w = write(fd, content + off, len - off);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            goto fail;
-        }
-        off += (size_t)w;
-    }
-    if (fsync(fd) != 0) goto fail;
-    if (close(fd) != 0) {
-        fd = -1;
-        goto fail;
-    }
-    fd = -1;
-    if (rename(tmp, path) != 0) goto fail;
-    char *dcopy = wstrdup(path);
-    int dfd = open(dirname(dcopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    wfree(dcopy);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-    wfree(tmp);
-    return 0;
-fail:
-    saved = errno;
-    if (fd >= 0) close(fd);
-    unlink(tmp);
-    wfree(tmp);
-    errno = saved;
-    return -1;
+    return file_write_atomic(path, content, len, mode);
 }
 
 static void rewrite_free(struct config_rewrite_state *st) {

@@ -15,7 +15,9 @@
 #include "db/db.h"
 #include "db/lockset.h"
 #include "mc/mc.h"
+#include "net/limits.h"
 #include "net/listen.h"
+#include "net/tls.h"
 #include "net/registry.h"
 #include "net/worker.h"
 #include "pubsub/pubsub.h"
@@ -26,6 +28,7 @@
 #include "util/alloc.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/random.h"
 #include "util/siphash.h"
 #include "version.h"
 #include <errno.h>
@@ -37,7 +40,6 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <stddef.h>
@@ -61,15 +63,6 @@ void server_request_shutdown(void) {
 
 long long server_cron_loops(void) { return atomic_load(&cron_loops); }
 
-static void server_make_run_id(void) {
-    unsigned char raw[20];
-    size_t got = 0;
-    while (got < sizeof(raw)) {
-        ssize_t n = getrandom(raw + got, sizeof(raw) - got, 0);
-        if (n > 0) got += (size_t)n;
-    }
-    for (int i = 0; i < 20; i++) snprintf(server_info.run_id + i * 2, 3, "%02x", raw[i]);
-}
 
 /* Raise RLIMIT_NOFILE for maxclients (+32 for our own fds) as Redis does, lowering
  * maxclients when the system will not allow it. */
@@ -185,7 +178,9 @@ static void server_notify_supervisor(void) {
 }
 
 static void server_cron(void) {
-    atomic_fetch_add(&cron_loops, 1);
+    long long loops = atomic_fetch_add(&cron_loops, 1);
+    int hz0 = server_config.hz;
+    if (loops % (hz0 > 0 ? hz0 : 10) == 0) limits_sweep(); /* about once a second */
     db_update_lru_clock();
     /* Redis spends up to 25% of a cron period on active expiry; effort raises it */
     int hz = server_config.hz;
@@ -206,6 +201,7 @@ int server_main(int argc, char **argv) {
     sigaddset(&mask, SIGINT);
     sigaddset(&mask, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &mask, NULL);
+    tls_early_init(); /* before anything makes OpenSSL allocate */
     hash_seed_init();
     config_init();
     config_load_from_args(argc, argv);
@@ -222,7 +218,7 @@ int server_main(int argc, char **argv) {
     }
     ssize_t el = readlink("/proc/self/exe", server_info.executable, sizeof(server_info.executable) - 1);
     if (el > 0) server_info.executable[el] = '\0';
-    server_make_run_id();
+    random_hex_id(server_info.run_id, 20);
     server_info.start_time_ms = clock_ms();
     server_info.tcp_port = server_config.port;
     int threads = server_config.threads;
@@ -246,6 +242,7 @@ int server_main(int argc, char **argv) {
     multi_init();
     pubsub_init();
     mc_init();
+    if (tls_init() != 0) return 1;
     persist_init();
     if (persist_load_at_startup() != 0) return 1;
     if (listen_open_all() != 0) return 1;
@@ -265,7 +262,8 @@ int server_main(int argc, char **argv) {
     epoll_ctl(epfd, EPOLL_CTL_ADD, sfd, &ev);
     ev.data.u32 = TAG_SHUTDOWN;
     epoll_ctl(epfd, EPOLL_CTL_ADD, shutdown_efd, &ev);
-    log_notice("Ready to accept connections tcp (port %d)", server_config.port);
+    if (server_config.tls_port) log_notice("Ready to accept connections tls (port %d)", (int)server_config.tls_port);
+    if (server_config.port) log_notice("Ready to accept connections tcp (port %d)", (int)server_config.port);
     server_notify_supervisor();
 
     long long last_cron = 0;
@@ -321,6 +319,8 @@ int server_main(int argc, char **argv) {
     audit_close();
     db_free_all();
     acl_shutdown();
+    limits_shutdown();
+    tls_shutdown();
     lockset_thread_free();
     slowlog_free_all();
     return 0;

@@ -28,7 +28,11 @@ void stats_reset(void) {
         _Atomic long long *fields[] = {&s->commands, &s->connections, &s->rejected_conns, &s->hits,
                                        &s->misses, &s->expired_keys, &s->evicted_keys,
                                        &s->net_input_bytes, &s->net_output_bytes,
-                                       &s->error_replies, &s->unexpected_error_replies};
+                                       &s->error_replies, &s->unexpected_error_replies,
+                                       &s->rejected_conns_per_ip, &s->rate_limited_cmds,
+                                       &s->obuf_limit_disconnections, &s->qbuf_limit_disconnections,
+                                       &s->request_timeouts, &s->idle_timeouts, &s->tls_handshake_failures,
+                                       &s->tls_handshake_timeouts, &s->oom_rejected_cmds};
         for (size_t k = 0; k < sizeof(fields) / sizeof(fields[0]); k++)
             atomic_store_explicit(fields[k], 0, memory_order_relaxed);
     }

@@ -17,6 +17,16 @@ struct thread_stats {
     _Atomic long long dirty;             /* writes since the last save */
     _Atomic long long error_replies;
     _Atomic long long unexpected_error_replies;
+    /* network limits (net/limits.c, net/conn.c) */
+    _Atomic long long rejected_conns_per_ip;      /* also counted in rejected_conns */
+    _Atomic long long rate_limited_cmds;          /* rate_limited_commands */
+    _Atomic long long obuf_limit_disconnections;  /* client_output_buffer_limit_disconnections */
+    _Atomic long long qbuf_limit_disconnections;  /* client_query_buffer_limit_disconnections */
+    _Atomic long long request_timeouts;           /* client_request_timeouts (slowloris) */
+    _Atomic long long idle_timeouts;              /* clients closed by `timeout` */
+    _Atomic long long tls_handshake_failures;
+    _Atomic long long tls_handshake_timeouts;
+    _Atomic long long oom_rejected_cmds;          /* -OOM replies */
     char pad[64];
 };
 

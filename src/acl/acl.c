@@ -438,12 +438,58 @@ const char *acl_user_name(const struct acl_user *u) { return u ? u->name : "defa
 struct acl_user *acl_default_user(void) { return default_user; }
 
 int acl_user_nopass_enabled(const struct acl_user *u) { return u->enabled && u->nopass; }
+int acl_user_enabled(const struct acl_user *u) { return u->enabled; }
 
 int acl_default_user_has_password(void) {
     acl_read_lock();
     int r = !default_user->nopass;
     acl_read_unlock();
     return r;
+}
+
+/* Apply rules to u in order; stops at the first bad one, with "<what> '<rule>': <why>"
+ * in err. Rules may carry "(a b c)" selectors split over several argv words by a
+ * client that did not quote them; words are joined until the closing parenthesis as
+ * Redis does. */
+static int acl_apply_rules(struct acl_user *u, int nrules, char **rules, size_t *lens, const char *what, char *err,
+                           size_t errlen) {
+    for (int i = 0; i < nrules; i++) {
+        const char *why = NULL;
+        char *joined = NULL;
+        const char *op = rules[i];
+        size_t len = lens[i];
+        int first = i;
+        if (len && op[0] == '(' && op[len - 1] != ')') {
+            size_t total = 0;
+            int j = i;
+            for (; j < nrules; j++) {
+                total += lens[j] + 1;
+                if (lens[j] && rules[j][lens[j] - 1] == ')') break;
+            }
+            if (j == nrules) {
+                snprintf(err, errlen, "Unmatched parenthesis in acl selector starting at '%.*s'.", (int)len, op);
+                return -1;
+            }
+            joined = wmalloc(total + 1);
+            size_t at = 0;
+            for (int k = i; k <= j; k++) {
+                if (k > i) joined[at++] = ' ';
+                memcpy(joined + at, rules[k], lens[k]);
+                at += lens[k];
+            }
+            op = joined;
+            len = at;
+            i = j;
+        }
+        int rc = acl_user_rule(u, op, len, &why);
+        wfree(joined);
+        if (rc != 0) {
+            snprintf(err, errlen, "%s '%.*s': %s", what, (int)(lens[first] > 128 ? 128 : lens[first]), rules[first],
+                     why);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 /* 1 if `pat` is among the channel patterns `u` allows in any selector. */
@@ -488,8 +534,6 @@ static void acl_kill_subscribers_of(struct acl_user *u) {
     pthread_mutex_unlock(&registry_lock);
 }
 
-/* Rules may carry "(a b c)" selectors split over several argv words by a client that
- * did not quote them; join words until the closing parenthesis as Redis does. */
 int acl_setuser(const char *name, size_t nlen, int nrules, char **rules, size_t *rlens, char *err, size_t errlen) {
     for (size_t i = 0; i < nlen; i++)
         if (name[i] == ' ' || name[i] == '\0' || name[i] == '\n' || name[i] == '\r') {
@@ -500,43 +544,7 @@ int acl_setuser(const char *name, size_t nlen, int nrules, char **rules, size_t 
     struct acl_user *existing = acl_find_user(name, nlen);
     struct acl_user *work = existing ? acl_user_clone(existing) : acl_user_new(name, nlen);
     if (!existing) work->sanitize_payload = 0;
-    int rc = 0;
-    for (int i = 0; i < nrules && rc == 0; i++) {
-        const char *why = NULL;
-        char *joined = NULL;
-        const char *op = rules[i];
-        size_t len = rlens[i];
-        int first = i;
-        if (len && op[0] == '(' && op[len - 1] != ')') {
-            size_t total = 0;
-            int j = i;
-            for (; j < nrules; j++) {
-                total += rlens[j] + 1;
-                if (rlens[j] && rules[j][rlens[j] - 1] == ')') break;
-            }
-            if (j == nrules) {
-                snprintf(err, errlen, "Unmatched parenthesis in acl selector starting at '%.*s'.", (int)len, op);
-                rc = -1;
-                break;
-            }
-            joined = wmalloc(total + 1);
-            size_t at = 0;
-            for (int k = i; k <= j; k++) {
-                if (k > i) joined[at++] = ' ';
-                memcpy(joined + at, rules[k], rlens[k]);
-                at += rlens[k];
-            }
-            op = joined;
-            len = at;
-            i = j;
-        }
-        if (acl_user_rule(work, op, len, &why) != 0) {
-            snprintf(err, errlen, "Error in ACL SETUSER modifier '%.*s': %s", (int)(rlens[first] > 128 ? 128 : rlens[first]),
-                     rules[first], why);
-            rc = -1;
-        }
-        wfree(joined);
-    }
+    int rc = acl_apply_rules(work, nrules, rules, rlens, "Error in ACL SETUSER modifier", err, errlen);
     int reduced = 0;
     if (rc == 0) {
         if (existing) {
@@ -802,43 +810,7 @@ struct acl_user *acl_detached_user(const char *name, size_t len) {
 void acl_detached_free(struct acl_user *u) { acl_user_free(u); }
 
 int acl_detached_apply(struct acl_user *u, int nrules, char **rules, size_t *lens, char *err, size_t errlen) {
-    for (int i = 0; i < nrules; i++) {
-        const char *why = NULL;
-        char *joined = NULL;
-        const char *op = rules[i];
-        size_t len = lens[i];
-        int first = i;
-        if (len && op[0] == '(' && op[len - 1] != ')') {
-            size_t total = 0;
-            int j = i;
-            for (; j < nrules; j++) {
-                total += lens[j] + 1;
-                if (lens[j] && rules[j][lens[j] - 1] == ')') break;
-            }
-            if (j == nrules) {
-                snprintf(err, errlen, "Unmatched parenthesis in acl selector starting at '%.*s'.", (int)len, op);
-                return -1;
-            }
-            joined = wmalloc(total + 1);
-            size_t at = 0;
-            for (int k = i; k <= j; k++) {
-                if (k > i) joined[at++] = ' ';
-                memcpy(joined + at, rules[k], lens[k]);
-                at += lens[k];
-            }
-            op = joined;
-            len = at;
-            i = j;
-        }
-        int rc = acl_user_rule(u, op, len, &why);
-        wfree(joined);
-        if (rc != 0) {
-            snprintf(err, errlen, "Error in user declaration '%.*s': %s", (int)(lens[first] > 128 ? 128 : lens[first]),
-                     rules[first], why);
-            return -1;
-        }
-    }
-    return 0;
+    return acl_apply_rules(u, nrules, rules, lens, "Error in user declaration", err, errlen);
 }
 
 /* Replace the live users by `parsed` (ownership of each passes here). Users that keep

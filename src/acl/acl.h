@@ -32,6 +32,8 @@ struct acl_user *acl_find_user(const char *name, size_t len);
 const char *acl_user_name(const struct acl_user *u);
 /* 1 when user is "on" and nopass (the default user of a fresh server). */
 int acl_user_nopass_enabled(const struct acl_user *u);
+/* 1 when user is "on" (read lock held by caller). TLS client-certificate login uses it. */
+int acl_user_enabled(const struct acl_user *u);
 int acl_default_user_has_password(void);
 
 /* Check user/password; returns the user on success, NULL otherwise. Constant-time

@@ -8,34 +8,20 @@
 #include "cmd/table.h"
 #include "proto/reply.h"
 #include "util/alloc.h"
+#include "util/hex.h"
+#include "util/textbuf.h"
 #include <stdio.h>
 #include <string.h>
 
-struct strbuf {
-    char *p;
-    size_t len, cap;
-};
-
-static void sb_add(struct strbuf *b, const char *s, size_t n) {
-    if (b->len + n + 1 > b->cap) {
-        b->cap = (b->len + n + 1) * 2;
-        b->p = wrealloc(b->p, b->cap);
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-static void sb_str(struct strbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
-
-static void describe_command_diffs(struct strbuf *b, const uint64_t *want, uint64_t *have) {
+static void describe_command_diffs(struct textbuf *b, const uint64_t *want, uint64_t *have) {
     for (int i = 0; i < command_count(); i++) {
         const struct command *c = command_at(i);
         int w = acl_bit_get(want, c->id), h = acl_bit_get(have, c->id);
         if (!c->subcommands) {
             if (w != h) {
-                sb_str(b, w ? "+" : "-");
-                sb_str(b, c->name);
-                sb_str(b, " ");
+                textbuf_puts(b, w ? "+" : "-");
+                textbuf_puts(b, c->name);
+                textbuf_puts(b, " ");
                 acl_bit_set(have, c->id, w);
             }
             continue;
@@ -49,9 +35,9 @@ static void describe_command_diffs(struct strbuf *b, const uint64_t *want, uint6
             for (const struct command *s = c->subcommands; s->name; s++)
                 if (acl_bit_get(have, s->id) != w) differs = 1;
             if (differs) {
-                sb_str(b, w ? "+" : "-");
-                sb_str(b, c->name);
-                sb_str(b, " ");
+                textbuf_puts(b, w ? "+" : "-");
+                textbuf_puts(b, c->name);
+                textbuf_puts(b, " ");
                 acl_bit_set(have, c->id, w);
                 for (const struct command *s = c->subcommands; s->name; s++) acl_bit_set(have, s->id, w);
             }
@@ -60,9 +46,9 @@ static void describe_command_diffs(struct strbuf *b, const uint64_t *want, uint6
         for (const struct command *s = c->subcommands; s->name; s++) {
             int ws = acl_bit_get(want, s->id);
             if (ws != acl_bit_get(have, s->id)) {
-                sb_str(b, ws ? "+" : "-");
-                sb_str(b, s->fullname);
-                sb_str(b, " ");
+                textbuf_puts(b, ws ? "+" : "-");
+                textbuf_puts(b, s->fullname);
+                textbuf_puts(b, " ");
                 acl_bit_set(have, s->id, ws);
                 if (ws) acl_bit_set(have, c->id, 1);
             }
@@ -71,13 +57,13 @@ static void describe_command_diffs(struct strbuf *b, const uint64_t *want, uint6
     }
 }
 
-static void describe_commands(struct strbuf *b, const struct acl_selector *s) {
+static void describe_commands(struct textbuf *b, const struct acl_selector *s) {
     int words = acl_bitmap_words();
     struct acl_selector fake;
     acl_selector_init(&fake);
     const char *why;
     int additive = !acl_bit_get(s->allowed, acl_future_bit());
-    sb_str(b, additive ? "-@all " : "+@all ");
+    textbuf_puts(b, additive ? "-@all " : "+@all ");
     acl_selector_rule(&fake, additive ? "-@all" : "+@all", 5, &why);
     for (int cat = 0; cat < acl_category_count(); cat++) {
         unsigned long on = 0, off = 0;
@@ -90,8 +76,8 @@ static void describe_commands(struct strbuf *b, const struct acl_selector *s) {
             char op[64];
             int n = snprintf(op, sizeof(op), "%s@%s", additive ? "+" : "-", acl_category_name(cat));
             acl_selector_rule(&fake, op, (size_t)n, &why);
-            sb_add(b, op, (size_t)n);
-            sb_str(b, " ");
+            textbuf_append(b, op, (size_t)n);
+            textbuf_puts(b, " ");
         }
     }
     describe_command_diffs(b, s->allowed, fake.allowed);
@@ -100,88 +86,85 @@ static void describe_commands(struct strbuf *b, const struct acl_selector *s) {
     if (b->len && b->p[b->len - 1] == ' ') b->p[--b->len] = '\0';
 }
 
-static void describe_keys(struct strbuf *b, const struct acl_selector *s) {
+static void describe_keys(struct textbuf *b, const struct acl_selector *s) {
     if (s->allkeys) {
-        sb_str(b, "~*");
+        textbuf_puts(b, "~*");
         return;
     }
     for (int i = 0; i < s->nkeys; i++) {
-        if (i) sb_str(b, " ");
+        if (i) textbuf_puts(b, " ");
         int p = s->keys[i].perm;
-        sb_str(b, p == (ACL_PERM_READ | ACL_PERM_WRITE) ? "~" : p == ACL_PERM_READ ? "%R~" : "%W~");
-        sb_add(b, s->keys[i].pat, s->keys[i].len);
+        textbuf_puts(b, p == (ACL_PERM_READ | ACL_PERM_WRITE) ? "~" : p == ACL_PERM_READ ? "%R~" : "%W~");
+        textbuf_append(b, s->keys[i].pat, s->keys[i].len);
     }
 }
 
-static void describe_channels(struct strbuf *b, const struct acl_selector *s) {
+static void describe_channels(struct textbuf *b, const struct acl_selector *s) {
     if (s->allchannels) {
-        sb_str(b, "&*");
+        textbuf_puts(b, "&*");
         return;
     }
     for (int i = 0; i < s->nchannels; i++) {
-        if (i) sb_str(b, " ");
-        sb_str(b, "&");
-        sb_add(b, s->channels[i], s->chanlens[i]);
+        if (i) textbuf_puts(b, " ");
+        textbuf_puts(b, "&");
+        textbuf_append(b, s->channels[i], s->chanlens[i]);
     }
 }
 
 char *acl_describe_selector(const struct acl_selector *s) {
-    struct strbuf b = {0};
-    sb_str(&b, "");
+    struct textbuf b = {0};
+    textbuf_puts(&b, "");
     describe_keys(&b, s);
-    if (b.len) sb_str(&b, " ");
-    if (!s->allchannels) sb_str(&b, "resetchannels ");
+    if (b.len) textbuf_puts(&b, " ");
+    if (!s->allchannels) textbuf_puts(&b, "resetchannels ");
     describe_channels(&b, s);
-    if (b.len && b.p[b.len - 1] != ' ') sb_str(&b, " ");
+    if (b.len && b.p[b.len - 1] != ' ') textbuf_puts(&b, " ");
     describe_commands(&b, s);
     return b.p;
 }
 
 char *acl_describe_user(struct acl_user *u) {
-    struct strbuf b = {0};
-    sb_str(&b, "user ");
-    sb_str(&b, u->name);
-    sb_str(&b, u->enabled ? " on" : " off");
-    if (u->nopass) sb_str(&b, " nopass");
-    if (u->sanitize_payload) sb_str(&b, " sanitize-payload");
+    struct textbuf b = {0};
+    textbuf_puts(&b, "user ");
+    textbuf_puts(&b, u->name);
+    textbuf_puts(&b, u->enabled ? " on" : " off");
+    if (u->nopass) textbuf_puts(&b, " nopass");
+    if (u->sanitize_payload) textbuf_puts(&b, " sanitize-payload");
     for (int i = 0; i < u->npass; i++) {
         char hex[66];
         hex[0] = '#';
-        for (int k = 0; k < 32; k++) snprintf(hex + 1 + 2 * k, 3, "%02x", u->pass[i][k]);
-        sb_str(&b, " ");
-        sb_str(&b, hex);
+        hex_encode(u->pass[i], 32, hex + 1);
+        textbuf_puts(&b, " ");
+        textbuf_puts(&b, hex);
     }
     char *root = acl_describe_selector(&u->root);
-    sb_str(&b, " ");
-    sb_str(&b, root);
+    textbuf_puts(&b, " ");
+    textbuf_puts(&b, root);
     wfree(root);
     for (int i = 0; i < u->nsel; i++) {
         char *d = acl_describe_selector(&u->sel[i]);
-        sb_str(&b, " (");
-        sb_str(&b, d);
-        sb_str(&b, ")");
+        textbuf_puts(&b, " (");
+        textbuf_puts(&b, d);
+        textbuf_puts(&b, ")");
         wfree(d);
     }
     return b.p;
 }
 
 static void reply_selector_fields(struct reply *r, const struct acl_selector *s) {
-    struct strbuf b = {0};
-    sb_str(&b, "");
-    reply_bulk_cstr(r, "commands");
-    describe_commands(&b, s);
-    reply_bulk(r, b.p, b.len);
-    b.len = 0;
-    b.p[0] = '\0';
-    reply_bulk_cstr(r, "keys");
-    describe_keys(&b, s);
-    reply_bulk(r, b.p, b.len);
-    b.len = 0;
-    b.p[0] = '\0';
-    reply_bulk_cstr(r, "channels");
-    describe_channels(&b, s);
-    reply_bulk(r, b.p, b.len);
-    wfree(b.p);
+    static const struct {
+        const char *name;
+        void (*describe)(struct textbuf *b, const struct acl_selector *s);
+    } fields[] = {{"commands", describe_commands}, {"keys", describe_keys}, {"channels", describe_channels}};
+    struct textbuf b = {0};
+    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+        b.len = 0;
+        textbuf_puts(&b, ""); /* empty, allocated */
+        reply_bulk_cstr(r, fields[i].name);
+        fields[i].describe(&b, s);
+        reply_bulk(r, b.p, b.len);
+    }
+    textbuf_free(&b);
 }
 
 void acl_reply_getuser(struct reply *r, struct acl_user *u) {
@@ -196,7 +179,7 @@ void acl_reply_getuser(struct reply *r, struct acl_user *u) {
     reply_array(r, u->npass);
     for (int i = 0; i < u->npass; i++) {
         char hex[65];
-        for (int k = 0; k < 32; k++) snprintf(hex + 2 * k, 3, "%02x", u->pass[i][k]);
+        hex_encode(u->pass[i], 32, hex);
         reply_bulk(r, hex, 64);
     }
     reply_selector_fields(r, &u->root);

@@ -9,15 +9,14 @@
 #include "cmd/table.h"
 #include "config.h"
 #include "util/alloc.h"
+#include "util/fileio.h"
+#include "util/log.h"
 #include "util/numparse.h"
 #include <errno.h>
-#include <fcntl.h>
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 static void audit_acl_change(struct client *c, const char *sub, const char *target) {
     audit_event("acl_change", c->addr, acl_user_name(c->user), sub, target);
@@ -238,26 +237,22 @@ static const char no_aclfile[] =
     "SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order "
     "to store users in the Redis configuration.";
 
+/* The configured ACL file into path; -1 after replying the error when there is none. */
+static int acl_file_path(struct client *c, char *path, size_t size) {
+    config_copy_string(&server_config.aclfile, path, size);
+    if (path[0]) return 0;
+    reply_error(&c->out, no_aclfile);
+    return -1;
+}
+
 static void acl_save_command(struct client *c) {
     char path[4096];
-    config_copy_string(&server_config.aclfile, path, sizeof(path));
-    if (!path[0]) {
-        reply_error(&c->out, no_aclfile);
-        return;
-    }
+    if (acl_file_path(c, path, sizeof(path)) != 0) return;
     char *text = acl_dump_text();
-    char tmp[4200];
-    snprintf(tmp, sizeof(tmp), "%s.tmp-%d", path, (int)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    int ok = fd >= 0;
-    size_t len = strlen(text);
-    if (ok && write(fd, text, len) != (ssize_t)len) ok = 0;
-    if (ok && fsync(fd) != 0) ok = 0;
-    if (fd >= 0) close(fd);
-    if (ok && rename(tmp, path) != 0) ok = 0;
+    int rc = file_write_atomic(path, text, strlen(text), 0600);
     wfree(text);
-    if (!ok) {
-        unlink(tmp);
+    if (rc != 0) {
+        log_warning("Saving the ACLs to '%s' failed: %s", path, strerror(errno));
         reply_error(&c->out, "ERR There was an error trying to save the ACLs. Please check the server logs for more "
                              "information");
         return;
@@ -266,32 +261,23 @@ static void acl_save_command(struct client *c) {
     reply_ok(&c->out);
 }
 
+#define ACL_MAX_FILE (64 * 1024 * 1024) /* refuse absurd files */
+
 /* Read the ACL file into a wmalloc'd string; NULL with errno on failure. */
 char *acl_read_file(const char *path) {
     FILE *f = fopen(path, "r");
     if (!f) return NULL;
-    size_t cap = 4096, len = 0, n;
-    char *buf = wmalloc(cap);
-    while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-        len += n;
-        if (len + 1 >= cap) {
-            if (cap > 64 * 1024 * 1024) break; /* refuse absurd files */
-            cap *= 2;
-            buf = wrealloc(buf, cap);
-        }
-    }
-    buf[len] = '\0';
+    size_t len;
+    char *buf = file_read_all(f, ACL_MAX_FILE, &len);
+    int saved = errno;
     fclose(f);
+    errno = saved;
     return buf;
 }
 
 static void acl_load_command(struct client *c) {
     char path[4096];
-    config_copy_string(&server_config.aclfile, path, sizeof(path));
-    if (!path[0]) {
-        reply_error(&c->out, no_aclfile);
-        return;
-    }
+    if (acl_file_path(c, path, sizeof(path)) != 0) return;
     char *text = acl_read_file(path);
     if (!text) {
         reply_errorf(&c->out, "ERR Error loading ACLs, opening file '%s': %s", path, strerror(errno));

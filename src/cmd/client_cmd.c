@@ -102,8 +102,15 @@ static void client_format_line(struct textbuf *b, struct client *t, const struct
     struct client_sizes sz;
     if (t == self) client_own_sizes(t, &sz);
     else {
+        /* another thread's client: the sizes its owner published at its last flush */
         memset(&sz, 0, sizeof(sz));
-        sz.tot_mem = (long long)sizeof(*t);
+        sz.qbuf = atomic_load_explicit(&t->shown.qbuf, memory_order_relaxed);
+        long long qcap = atomic_load_explicit(&t->shown.qcap, memory_order_relaxed);
+        sz.qbuf_free = qcap - sz.qbuf;
+        sz.rbs = qcap;
+        sz.oll = atomic_load_explicit(&t->shown.oll, memory_order_relaxed);
+        sz.omem = atomic_load_explicit(&t->shown.omem, memory_order_relaxed);
+        sz.tot_mem = (long long)sizeof(*t) + qcap + sz.omem;
     }
     const struct command *cmd = atomic_load_explicit(&t->last_cmd, memory_order_relaxed);
     /* resp and epoll_out are plain ints written only by the owner thread; an atomic

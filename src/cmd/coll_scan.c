@@ -5,32 +5,42 @@
 #include "util/glob.h"
 #include "util/numparse.h"
 #include <ctype.h>
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
-int coll_scan_cursor(struct client *c, int idx, uint64_t *out) {
-    const struct arg *a = &c->argv[idx];
-    char buf[32];
-    /* strtoul accepts "+5" and "-1" (which wraps); Redis does the same, so we do */
-    if (a->len == 0 || a->len >= sizeof(buf) || isspace((unsigned char)a->ptr[0])) goto bad;
-    memcpy(buf, a->ptr, a->len);
-    buf[a->len] = '\0';
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(buf, &end, 10);
-    if (*end != '\0' || errno == ERANGE || end == buf) goto bad;
-    *out = v;
+static int coll_scan_parse_cursor(const struct arg *a, uint64_t *out) {
+    size_t len = 0;
+    while (len < a->len && a->ptr[len] != '\0') len++;
+    const char *p = a->ptr;
+    if (len && isspace((unsigned char)p[0])) return -1;
+    size_t i = 0;
+    int neg = 0;
+    if (len && (p[0] == '+' || p[0] == '-')) {
+        neg = p[0] == '-';
+        if (len == 1) return -1; /* a sign with no digits */
+        i = 1;
+    }
+    uint64_t v = 0;
+    for (; i < len; i++) {
+        if (p[i] < '0' || p[i] > '9') return -1;
+        unsigned d = (unsigned)(p[i] - '0');
+        if (v > (UINT64_MAX - d) / 10) return -1;
+        v = v * 10 + d;
+    }
+    *out = neg ? (uint64_t)0 - v : v;
     return 0;
-bad:
+}
+
+int coll_scan_cursor(struct client *c, int idx, uint64_t *out) {
+    if (coll_scan_parse_cursor(&c->argv[idx], out) == 0) return 0;
     reply_error(&c->out, "ERR invalid cursor");
     return -1;
 }
 
-int coll_scan_options(struct client *c, int first, struct coll_scan_opts *o) {
+int coll_scan_options_type(struct client *c, int first, struct coll_scan_opts *o, const struct arg **type) {
     o->pat = NULL;
     o->plen = 0;
     o->count = 10;
+    if (type) *type = NULL;
     for (int i = first; i < c->argc; i += 2) {
         if (i + 1 >= c->argc) {
             reply_syntax_error(c);
@@ -54,12 +64,18 @@ int coll_scan_options(struct client *c, int first, struct coll_scan_opts *o) {
                 o->pat = v->ptr;
                 o->plen = v->len;
             }
+        } else if (type && arg_eq(&c->argv[i], "type")) {
+            *type = v;
         } else {
             reply_syntax_error(c);
             return -1;
         }
     }
     return 0;
+}
+
+int coll_scan_options(struct client *c, int first, struct coll_scan_opts *o) {
+    return coll_scan_options_type(c, first, o, NULL);
 }
 
 int coll_scan_match(const struct coll_scan_opts *o, const char *m, size_t len) {

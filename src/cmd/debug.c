@@ -18,6 +18,7 @@
 #include "db/db.h"
 #include "db/lockset.h"
 #include "util/alloc.h"
+#include "util/hex.h"
 #include "util/log.h"
 #include "util/numparse.h"
 #include "util/siphash.h"
@@ -94,7 +95,7 @@ static void digest_value(struct debug_digest *d, const entry *e, unsigned char o
 }
 
 static void digest_hex(const unsigned char *dig, char *hex) {
-    for (int i = 0; i < DIGEST_HEX / 2; i++) snprintf(hex + i * 2, 3, "%02x", dig[i]);
+    hex_encode(dig, DIGEST_HEX / 2, hex);
 }
 
 struct dataset_digest {

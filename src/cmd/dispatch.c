@@ -11,13 +11,16 @@
 #include "config.h"
 #include "db/blocking.h"
 #include "db/db.h"
+#include "db/evict.h"
 #include "db/lockset.h"
+#include "net/limits.h"
 #include "net/worker.h"
 #include "persist/aof.h"
 #include "persist/persist.h"
 #include "pubsub/pubsub.h"
 #include "stats.h"
 #include "util/clock.h"
+#include "util/numparse.h"
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,6 +39,29 @@ void reply_wrong_args(struct client *c) {
 void reply_syntax_error(struct client *c) { reply_error(&c->out, "ERR syntax error"); }
 void reply_wrongtype(struct client *c) {
     reply_error(&c->out, "WRONGTYPE Operation against a key holding the wrong kind of value");
+}
+int arg_parse_ll_range(struct client *c, int idx, long long min, long long max, long long *out) {
+    long long v;
+    if (num_parse_ll(c->argv[idx].ptr, c->argv[idx].len, &v) != 0) {
+        reply_not_integer(c);
+        return -1;
+    }
+    if (v < min || v > max) {
+        reply_errorf(&c->out, "ERR value is out of range, value must between %lld and %lld", min, max);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int lookup_key_typed(struct client *c, const struct arg *key, int type, int read, entry **out) {
+    entry *e = read ? db_find_read(c->db, key->ptr, key->len) : db_find(c->db, key->ptr, key->len, 0);
+    if (e && entry_type(e) != type) {
+        reply_wrongtype(c);
+        return -1;
+    }
+    *out = e;
+    return 0;
 }
 void reply_not_integer(struct client *c) { reply_error(&c->out, "ERR value is not an integer or out of range"); }
 void reply_not_float(struct client *c) { reply_error(&c->out, "ERR value is not a valid float"); }
@@ -246,6 +272,19 @@ static void dispatch_reject(struct client *c, const struct command *cmd) {
     }
 }
 
+/* maxmemory before a command, as Redis: write commands that may grow memory
+ * (CMD_DENYOOM) need room, EXEC when it queued such commands, and anything else sent
+ * inside MULTI (a queue grows without bound) except EXEC, DISCARD, QUIT and RESET. */
+static int dispatch_oom_check(struct client *c, const struct command *cmd, int fl) {
+    if (atomic_load_explicit(&server_config.maxmemory, memory_order_relaxed) <= 0) return EVICT_OK;
+    const char *n = cmd->parent ? NULL : cmd->name;
+    int exec = n && !strcmp(n, "exec");
+    int needs = (cmd->flags & CMD_DENYOOM) || (exec && (multi_queued_flags(c) & CMD_DENYOOM));
+    if (!needs && (fl & CLIENT_IN_MULTI))
+        needs = !n || (!exec && strcmp(n, "discard") && strcmp(n, "quit") && strcmp(n, "reset"));
+    return needs ? evict_make_room() : EVICT_OK;
+}
+
 void dispatch_command(struct client *c) {
     int fl = atomic_load_explicit(&c->flags, memory_order_relaxed);
     /* CLIENT REPLY: SKIP mutes exactly the command after the one that asked */
@@ -289,6 +328,25 @@ void dispatch_command(struct client *c) {
         goto done;
     }
     if (!(cmd->flags & CMD_NO_AUTH) && dispatch_acl_denied(c, cmd)) {
+        dispatch_reject(c, cmd);
+        goto done;
+    }
+    if (!limits_command_allowed(c)) {
+        reply_error(&c->out, "RATELIMIT too many commands, slow down");
+        STAT_INC(rate_limited_cmds);
+        dispatch_reject(c, cmd);
+        goto done;
+    }
+    /* maxmemory: make room (evicting shard by shard, no lock held here) or refuse */
+    if (dispatch_oom_check(c, cmd, fl) != EVICT_OK) {
+        if ((fl & CLIENT_IN_MULTI) && !cmd->parent && !strcmp(cmd->name, "exec")) {
+            reply_error(&c->out, "EXECABORT Transaction discarded because of: OOM command not allowed when used "
+                                 "memory > 'maxmemory'.");
+            multi_discard(c);
+        } else {
+            reply_error(&c->out, "OOM command not allowed when used memory > 'maxmemory'.");
+        }
+        STAT_INC(oom_rejected_cmds);
         dispatch_reject(c, cmd);
         goto done;
     }

@@ -2,8 +2,10 @@
  * shard locks (ascending order), execution, statistics. Runs on the client's worker. */
 #ifndef WARDEN_DISPATCH_H
 #define WARDEN_DISPATCH_H
+struct arg;
 struct client;
 struct command;
+struct entry;
 struct lockset;
 
 void dispatch_command(struct client *c);
@@ -28,4 +30,12 @@ void reply_wrongtype(struct client *c);
 void reply_not_integer(struct client *c);      /* ERR value is not an integer or out of range */
 void reply_not_float(struct client *c);        /* ERR value is not a valid float */
 void reply_unknown_subcommand(struct client *c);
+/* Parse c->argv[idx] as an integer in [min, max]: 0 with OUT *out, or -1 after
+ * replying Redis's error ("value is not an integer or out of range", or "value is out
+ * of range, value must between <min> and <max>"). */
+int arg_parse_ll_range(struct client *c, int idx, long long min, long long max, long long *out);
+/* Look up `key` expecting a value of `type` (OBJ_xxx): through db_find_read (counting
+ * a hit or miss) when `read`, else db_find. Returns 0 with OUT *out (NULL when the
+ * key is absent), or -1 after replying WRONGTYPE when it holds another type. */
+int lookup_key_typed(struct client *c, const struct arg *key, int type, int read, struct entry **out);
 #endif

@@ -2,15 +2,14 @@
  * (dispatch). Argument checks happen in Redis 7.0's order; empty hashes are deleted;
  * every write emits Redis's keyspace event name. */
 #include "client.h"
+#include "cmd/coll_scan.h"
 #include "cmd/dispatch.h"
 #include "cmd/families.h"
 #include "db/db.h"
 #include "db/notify.h"
 #include "types/hash.h"
 #include "util/alloc.h"
-#include "util/glob.h"
 #include "util/numparse.h"
-#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -20,12 +19,9 @@
 #define HASH_MAX_STRING ((size_t)1 << 31)
 #define HASH_LD_CHARS 5120 /* a long double printed in full (HINCRBYFLOAT) */
 
-/* Look up key as a hash: 0 with *out (NULL if absent), -1 if another type. */
+/* Look up key as a hash: 0 with *out (NULL if absent), -1 after replying WRONGTYPE. */
 static int hash_find(struct client *c, const struct arg *key, int read, entry **out) {
-    entry *e = read ? db_find_read(c->db, key->ptr, key->len) : db_find(c->db, key->ptr, key->len, 0);
-    if (e && entry_type(e) != OBJ_HASH) return -1;
-    *out = e;
-    return 0;
+    return lookup_key_typed(c, key, OBJ_HASH, read, out);
 }
 
 static entry *hash_create(struct client *c, const struct arg *key) {
@@ -50,10 +46,7 @@ static void hset_generic(struct client *c, int reply_count) {
         return;
     }
     entry *e;
-    if (hash_find(c, &c->argv[1], 0, &e) != 0) {
-        reply_wrongtype(c);
-        return;
-    }
+    if (hash_find(c, &c->argv[1], 0, &e) != 0) return;
     if (hash_check_sizes(c, 2) != 0) return;
     if (!e) e = hash_create(c, &c->argv[1]);
     long long created = 0;
@@ -69,10 +62,7 @@ static void hmset_command(struct client *c) { hset_generic(c, 0); }
 
 static void hsetnx_command(struct client *c) {
     entry *e;
-    if (hash_find(c, &c->argv[1], 0, &e) != 0) {
-        reply_wrongtype(c);
-        return;
-    }
+    if (hash_find(c, &c->argv[1], 0, &e) != 0) return;
     if (e && hash_exists(e, c->argv[2].ptr, c->argv[2].len)) {
         reply_int(&c->out, 0);
         return;
@@ -86,10 +76,7 @@ static void hsetnx_command(struct client *c) {
 
 static void hget_command(struct client *c) {
     entry *e;
-    if (hash_find(c, &c->argv[1], 1, &e) != 0) {
-        reply_wrongtype(c);
-        return;
-    }
+    if (hash_find(c, &c->argv[1], 1, &e) != 0) return;
     struct hash_str v;
     if (!e || !hash_get(e, c->argv[2].ptr, c->argv[2].len, &v)) {
         reply_null(&c->out);
@@ -100,10 +87,7 @@ static void hget_command(struct client *c) {
 
 static void hmget_command(struct client *c) {
     entry *e;
-    if (hash_find(c, &c->argv[1], 1, &e) != 0) {
-        reply_wrongtype(c);
-        return;
-    }
+    if (hash_find(c, &c->argv[1], 1, &e) != 0) return;
     reply_array(&c->out, c->argc - 2);
     for (int i = 2; i < c->argc; i++) {
         struct hash_str v;
@@ -115,10 +99,7 @@ static void hmget_command(struct client *c) {
 static void hdel_command(struct client *c) {
     const struct arg *key = &c->argv[1];
     entry *e;
-    if (hash_find(c, key, 0, &e) != 0) {
-        reply_wrongtype(c);
-        return;
-    }
+    if (hash_find(c, key, 0, &e) != 0) return;
     long long deleted = 0;
     if (e) {
         for (int i = 2; i < c->argc && hash_len(e) > 0; i++) deleted += hash_delete(e, c->argv[i].ptr, c->argv[i].len);
@@ -135,29 +116,20 @@ static void hdel_command(struct client *c) {
 
 static void hlen_command(struct client *c) {
     entry *e;
-    if (hash_find(c, &c->argv[1], 1, &e) != 0) {
-        reply_wrongtype(c);
-        return;
-    }
+    if (hash_find(c, &c->argv[1], 1, &e) != 0) return;
     reply_int(&c->out, e ? (long long)hash_len(e) : 0);
 }
 
 static void hstrlen_command(struct client *c) {
     entry *e;
-    if (hash_find(c, &c->argv[1], 1, &e) != 0) {
-        reply_wrongtype(c);
-        return;
-    }
+    if (hash_find(c, &c->argv[1], 1, &e) != 0) return;
     struct hash_str v;
     reply_int(&c->out, e && hash_get(e, c->argv[2].ptr, c->argv[2].len, &v) ? (long long)v.len : 0);
 }
 
 static void hexists_command(struct client *c) {
     entry *e;
-    if (hash_find(c, &c->argv[1], 1, &e) != 0) {
-        reply_wrongtype(c);
-        return;
-    }
+    if (hash_find(c, &c->argv[1], 1, &e) != 0) return;
     reply_int(&c->out, e && hash_exists(e, c->argv[2].ptr, c->argv[2].len));
 }
 
@@ -166,10 +138,7 @@ static void hexists_command(struct client *c) {
 
 static void hgetall_generic(struct client *c, int what) {
     entry *e;
-    if (hash_find(c, &c->argv[1], 1, &e) != 0) {
-        reply_wrongtype(c);
-        return;
-    }
+    if (hash_find(c, &c->argv[1], 1, &e) != 0) return;
     long long n = e ? (long long)hash_len(e) : 0;
     if (what == (HGET_KEYS | HGET_VALS)) reply_map(&c->out, n);
     else reply_array(&c->out, n);
@@ -195,10 +164,7 @@ static void hincrby_command(struct client *c) {
         return;
     }
     entry *e;
-    if (hash_find(c, &c->argv[1], 0, &e) != 0) {
-        reply_wrongtype(c);
-        return;
-    }
+    if (hash_find(c, &c->argv[1], 0, &e) != 0) return;
     struct hash_str v;
     if (e && hash_get(e, c->argv[2].ptr, c->argv[2].len, &v) && num_parse_ll(v.s, v.len, &cur) != 0) {
         reply_error(&c->out, "ERR hash value is not an integer");
@@ -229,10 +195,7 @@ static void hincrbyfloat_command(struct client *c) {
         return;
     }
     entry *e;
-    if (hash_find(c, &c->argv[1], 0, &e) != 0) {
-        reply_wrongtype(c);
-        return;
-    }
+    if (hash_find(c, &c->argv[1], 0, &e) != 0) return;
     struct hash_str v;
     if (e && hash_get(e, c->argv[2].ptr, c->argv[2].len, &v) && num_parse_long_double(v.s, v.len, &cur) != 0) {
         reply_error(&c->out, "ERR hash value is not a float");
@@ -273,10 +236,7 @@ static void reply_pair(struct client *c, const struct hash_str *f, const struct 
 
 static void hrandfield_with_count(struct client *c, long long count, int withvalues) {
     entry *e;
-    if (hash_find(c, &c->argv[1], 1, &e) != 0) {
-        reply_wrongtype(c);
-        return;
-    }
+    if (hash_find(c, &c->argv[1], 1, &e) != 0) return;
     if (!e || count == 0) {
         reply_array(&c->out, 0);
         return;
@@ -338,16 +298,8 @@ static void hrandfield_with_count(struct client *c, long long count, int withval
 
 static void hrandfield_command(struct client *c) {
     if (c->argc >= 3) {
-        long long count;
-        if (num_parse_ll(c->argv[2].ptr, c->argv[2].len, &count) != 0) {
-            reply_not_integer(c);
-            return;
-        }
-        if (count == LLONG_MIN) {
-            reply_error(&c->out, "ERR value is out of range, value must between -9223372036854775807 and "
-                                 "9223372036854775807");
-            return;
-        }
+        long long count; /* its negation must exist: not LLONG_MIN */
+        if (arg_parse_ll_range(c, 2, -LLONG_MAX, LLONG_MAX, &count) != 0) return;
         int withvalues = 0;
         if (c->argc > 4 || (c->argc == 4 && !arg_eq(&c->argv[3], "WITHVALUES"))) {
             reply_syntax_error(c);
@@ -362,10 +314,7 @@ static void hrandfield_command(struct client *c) {
         return;
     }
     entry *e;
-    if (hash_find(c, &c->argv[1], 1, &e) != 0) {
-        reply_wrongtype(c);
-        return;
-    }
+    if (hash_find(c, &c->argv[1], 1, &e) != 0) return;
     if (!e) {
         reply_null(&c->out);
         return;
@@ -377,29 +326,15 @@ static void hrandfield_command(struct client *c) {
 
 /* ---- HSCAN ---- */
 
-/* A SCAN cursor as Redis reads it (strtoul: optional sign, wraps negatives; no
- * leading space, nothing after the digits, no overflow). */
-static int parse_scan_cursor(const struct arg *a, uint64_t *out) {
-    if (a->len && (a->ptr[0] == ' ' || (a->ptr[0] >= '\t' && a->ptr[0] <= '\r'))) return -1;
-    char *s = wmemdup(a->ptr, a->len), *end;
-    errno = 0;
-    unsigned long v = strtoul(s, &end, 10);
-    int bad = *end != '\0' || errno == ERANGE;
-    wfree(s);
-    if (bad) return -1;
-    *out = v;
-    return 0;
-}
-
 struct hscan_ctx {
     struct hash_pair *items;
     long long n, cap;
-    const struct arg *pattern;
+    const struct coll_scan_opts *o; /* MATCH */
 };
 
 static void hscan_collect(void *priv, const char *f, size_t flen, const char *v, size_t vlen) {
     struct hscan_ctx *ctx = priv;
-    if (ctx->pattern && !glob_match(ctx->pattern->ptr, ctx->pattern->len, f, flen, 0)) return;
+    if (!coll_scan_match(ctx->o, f, flen)) return;
     if (ctx->n == ctx->cap) {
         ctx->cap = ctx->cap ? ctx->cap * 2 : 16;
         ctx->items = wrealloc(ctx->items, sizeof(*ctx->items) * (size_t)ctx->cap);
@@ -409,46 +344,17 @@ static void hscan_collect(void *priv, const char *f, size_t flen, const char *v,
 
 static void hscan_command(struct client *c) {
     uint64_t cursor;
-    if (parse_scan_cursor(&c->argv[2], &cursor) != 0) {
-        reply_error(&c->out, "ERR invalid cursor");
-        return;
-    }
+    if (coll_scan_cursor(c, 2, &cursor) != 0) return;
     entry *e;
-    if (hash_find(c, &c->argv[1], 1, &e) != 0) {
-        reply_wrongtype(c);
-        return;
-    }
+    if (hash_find(c, &c->argv[1], 1, &e) != 0) return;
     if (!e) {
-        reply_array(&c->out, 2);
-        reply_bulk(&c->out, "0", 1);
-        reply_array(&c->out, 0);
+        coll_scan_reply_empty(c);
         return;
     }
-    long long count = 10;
-    const struct arg *pattern = NULL;
-    for (int i = 3; i < c->argc; i += 2) {
-        if (i + 1 >= c->argc) {
-            reply_syntax_error(c);
-            return;
-        }
-        if (arg_eq(&c->argv[i], "COUNT")) {
-            if (num_parse_ll(c->argv[i + 1].ptr, c->argv[i + 1].len, &count) != 0) {
-                reply_not_integer(c);
-                return;
-            }
-            if (count < 1) {
-                reply_syntax_error(c);
-                return;
-            }
-        } else if (arg_eq(&c->argv[i], "MATCH")) {
-            pattern = &c->argv[i + 1];
-            if (pattern->len == 1 && pattern->ptr[0] == '*') pattern = NULL; /* matches all */
-        } else {
-            reply_syntax_error(c);
-            return;
-        }
-    }
-    struct hscan_ctx ctx = {NULL, 0, 0, pattern};
+    struct coll_scan_opts o;
+    if (coll_scan_options(c, 3, &o) != 0) return;
+    long long count = o.count;
+    struct hscan_ctx ctx = {NULL, 0, 0, &o};
     if (entry_encoding(e) == ENC_LISTPACK) {
         /* small encodings answer in one go, cursor 0 */
         struct hash_iter it;
@@ -459,7 +365,7 @@ static void hscan_command(struct client *c) {
         long long n = 0;
         hash_iter_init(&it, e);
         while (hash_iter_next(&it, &f, &v)) {
-            if (pattern && !glob_match(pattern->ptr, pattern->len, f.s, f.len, 0)) continue;
+            if (!coll_scan_match(&o, f.s, f.len)) continue;
             reply_bulk(&c->out, f.s, f.len);
             reply_bulk(&c->out, v.s, v.len);
             n += 2;

@@ -23,13 +23,13 @@
 #include "stats.h"
 #include "util/alloc.h"
 #include "util/clock.h"
+#include "util/random.h"
 #include "version.h"
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -127,15 +127,7 @@ static long long info_rss_bytes(void) {
 static char info_replid_buf[41];
 static pthread_once_t info_replid_once = PTHREAD_ONCE_INIT;
 
-static void info_make_replid(void) {
-    unsigned char raw[20];
-    size_t got = 0;
-    while (got < sizeof(raw)) {
-        ssize_t n = getrandom(raw + got, sizeof(raw) - got, 0);
-        if (n > 0) got += (size_t)n;
-    }
-    for (int i = 0; i < 20; i++) snprintf(info_replid_buf + i * 2, 3, "%02x", raw[i]);
-}
+static void info_make_replid(void) { random_hex_id(info_replid_buf, 20); }
 
 static const char *info_replid(void) {
     pthread_once(&info_replid_once, info_make_replid);
@@ -264,6 +256,18 @@ static void info_stats(struct textbuf *b) {
                    STATS_SUM(evicted_keys), STATS_SUM(hits), STATS_SUM(misses), pubsub_name_count(PUBSUB_CHANNEL),
                    pubsub_name_count(PUBSUB_PATTERN), pubsub_name_count(PUBSUB_SHARD),
                    STATS_SUM(unexpected_error_replies), STATS_SUM(error_replies));
+    /* Redis 7.2's buffer-limit counters, then Warden's own network-limit counters
+     * (docs/security.md) */
+    textbuf_printf(b,
+                   "client_query_buffer_limit_disconnections:%lld\r\n"
+                   "client_output_buffer_limit_disconnections:%lld\r\n"
+                   "rejected_connections_per_ip:%lld\r\nrate_limited_commands:%lld\r\n"
+                   "client_request_timeouts:%lld\r\nclient_idle_timeouts:%lld\r\n"
+                   "tls_handshake_failures:%lld\r\ntls_handshake_timeouts:%lld\r\noom_rejected_commands:%lld\r\n",
+                   STATS_SUM(qbuf_limit_disconnections), STATS_SUM(obuf_limit_disconnections),
+                   STATS_SUM(rejected_conns_per_ip), STATS_SUM(rate_limited_cmds), STATS_SUM(request_timeouts),
+                   STATS_SUM(idle_timeouts), STATS_SUM(tls_handshake_failures), STATS_SUM(tls_handshake_timeouts),
+                   STATS_SUM(oom_rejected_cmds));
 }
 
 static void info_replication(struct textbuf *b) {

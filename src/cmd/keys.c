@@ -15,6 +15,7 @@
  * Holding 16 x 256 uncontended mutexes for the few microseconds it takes to detach
  * the tables is cheap (ASYNC hands the tables to the lazy-free thread). */
 #include "client.h"
+#include "cmd/coll_scan.h"
 #include "cmd/dispatch.h"
 #include "cmd/families.h"
 #include "config.h"
@@ -345,45 +346,13 @@ static void keys_command(struct client *c) {
 
 /* ---------------------------------------------------------------- SCAN */
 
-/* Parse a SCAN cursor exactly as Redis 7.0 (strtoul, base 10): no leading space, an
- * optional sign (a negative cursor wraps modulo 2^64), the string ends at its first
- * NUL, the empty string is cursor 0, and values past 2^64-1 are refused. */
-static int scan_parse_cursor(const struct arg *a, uint64_t *out) {
-    size_t len = 0;
-    while (len < a->len && a->ptr[len] != '\0') len++;
-    if (len == 0) {
-        *out = 0;
-        return 0;
-    }
-    const char *p = a->ptr;
-    if (isspace((unsigned char)p[0])) return -1;
-    size_t i = 0;
-    int neg = 0;
-    if (p[0] == '+' || p[0] == '-') {
-        neg = p[0] == '-';
-        i = 1;
-    }
-    if (i == len) return -1; /* a sign with no digits */
-    uint64_t v = 0;
-    for (; i < len; i++) {
-        if (p[i] < '0' || p[i] > '9') return -1;
-        unsigned d = (unsigned)(p[i] - '0');
-        if (v > (UINT64_MAX - d) / 10) return -1;
-        v = v * 10 + d;
-    }
-    *out = neg ? (uint64_t)0 - v : v;
-    return 0;
-}
-
 struct scan_key {
     char *p;
     size_t len;
 };
 
 struct scan_walk {
-    const char *pat;
-    size_t plen;
-    int use_pat;
+    const struct coll_scan_opts *o; /* MATCH */
     int type; /* -1: any; -2: a name no type has (matches nothing) */
     long long now;
     long long visited;
@@ -398,7 +367,7 @@ static void scan_visit(void *priv, entry *e) {
     if (w->type != -1 && entry_type(e) != w->type) return;
     const char *k = entry_key(e);
     size_t kl = entry_keylen(e);
-    if (w->use_pat && !glob_match(w->pat, w->plen, k, kl, 0)) return;
+    if (!coll_scan_match(w->o, k, kl)) return;
     if (w->n == w->cap) {
         w->cap = w->cap ? w->cap * 2 : 16;
         w->keys = wrealloc(w->keys, w->cap * sizeof(*w->keys));
@@ -419,38 +388,12 @@ static int scan_type_of(const struct arg *a) {
 
 static void scan_command(struct client *c) {
     uint64_t cursor;
-    if (scan_parse_cursor(&c->argv[1], &cursor) != 0) {
-        reply_error(&c->out, "ERR invalid cursor");
-        return;
-    }
-    struct scan_walk w = {.type = -1, .now = db_now_ms()};
-    long long count = 10;
-    for (int i = 2; i < c->argc; i++) {
-        const struct arg *a = &c->argv[i];
-        int has_next = i + 1 < c->argc;
-        if (arg_eq(a, "COUNT") && has_next) {
-            if (num_parse_ll(c->argv[i + 1].ptr, c->argv[i + 1].len, &count) != 0) {
-                reply_not_integer(c);
-                return;
-            }
-            if (count < 1) {
-                reply_syntax_error(c);
-                return;
-            }
-            i++;
-        } else if (arg_eq(a, "MATCH") && has_next) {
-            w.pat = c->argv[i + 1].ptr;
-            w.plen = c->argv[i + 1].len;
-            w.use_pat = !(w.plen == 1 && w.pat[0] == '*');
-            i++;
-        } else if (arg_eq(a, "TYPE") && has_next) {
-            w.type = scan_type_of(&c->argv[i + 1]);
-            i++;
-        } else {
-            reply_syntax_error(c);
-            return;
-        }
-    }
+    if (coll_scan_cursor(c, 1, &cursor) != 0) return;
+    struct coll_scan_opts o;
+    const struct arg *type;
+    if (coll_scan_options_type(c, 2, &o, &type) != 0) return;
+    struct scan_walk w = {.o = &o, .type = type ? scan_type_of(type) : -1, .now = db_now_ms()};
+    long long count = o.count;
     /* COUNT is a hint, as in Redis: visit buckets until about COUNT entries were seen,
      * giving up after COUNT*10 bucket visits so a sparse table cannot make one call
      * long. A step over an empty shard costs a lock and nothing else, so it is free:

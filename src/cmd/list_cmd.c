@@ -25,12 +25,19 @@ static inline int client_in_multi(struct client *c) {
     return (atomic_load_explicit(&c->flags, memory_order_relaxed) & CLIENT_IN_MULTI) != 0;
 }
 
-/* Look up key as a list. Returns 0 with *out (NULL if absent), or -1 if it holds
- * another type (nothing replied). */
+/* Look up key as a list. Returns 0 with *out (NULL if absent), or -1 after replying
+ * WRONGTYPE. */
 static int list_find(struct client *c, const struct arg *key, int read, entry **out) {
-    entry *e = read ? db_find_read(c->db, key->ptr, key->len) : db_find(c->db, key->ptr, key->len, 0);
-    if (e && entry_type(e) != OBJ_LIST) return -1;
-    *out = e;
+    return lookup_key_typed(c, key, OBJ_LIST, read, out);
+}
+
+/* list_find for the blocking forms: when re-run for a blocked client, a key of
+ * another type counts as absent (0, *out NULL, nothing replied), as Redis leaves such
+ * clients blocked. */
+static int list_find_blocking(struct client *c, const struct arg *key, entry **out) {
+    if (!blocking_is_retry(c)) return list_find(c, key, 0, out);
+    entry *e = db_find(c->db, key->ptr, key->len, 0);
+    *out = e && entry_type(e) == OBJ_LIST ? e : NULL;
     return 0;
 }
 
@@ -74,10 +81,7 @@ static void list_pop_reply(struct client *c, struct list *l, int where) {
 static void push_generic(struct client *c, int where, int only_existing) {
     const struct arg *key = &c->argv[1];
     entry *e;
-    if (list_find(c, key, 0, &e) != 0) {
-        reply_wrongtype(c);
-        return;
-    }
+    if (list_find(c, key, 0, &e) != 0) return;
     if (!e && only_existing) {
         reply_int(&c->out, 0);
         return;
@@ -109,10 +113,7 @@ static void pop_generic(struct client *c, int where) {
     }
     const struct arg *key = &c->argv[1];
     entry *e;
-    if (list_find(c, key, 0, &e) != 0) {
-        reply_wrongtype(c);
-        return;
-    }
+    if (list_find(c, key, 0, &e) != 0) return;
     if (!e) {
         if (count >= 0) reply_null_array(&c->out);
         else reply_null(&c->out);
@@ -138,10 +139,7 @@ static void rpop_command(struct client *c) { pop_generic(c, LIST_TAIL); }
 
 static void llen_command(struct client *c) {
     entry *e;
-    if (list_find(c, &c->argv[1], 1, &e) != 0) {
-        reply_wrongtype(c);
-        return;
-    }
+    if (list_find(c, &c->argv[1], 1, &e) != 0) return;
     reply_int(&c->out, e ? (long long)list_len(list_of(e)) : 0);
 }
 
@@ -157,10 +155,7 @@ static void lrange_command(struct client *c) {
     long long start, end;
     if (parse_ll_arg(c, 2, &start) != 0 || parse_ll_arg(c, 3, &end) != 0) return;
     entry *e;
-    if (list_find(c, &c->argv[1], 1, &e) != 0) {
-        reply_wrongtype(c);
-        return;
-    }
+    if (list_find(c, &c->argv[1], 1, &e) != 0) return;
     if (!e) {
         reply_array(&c->out, 0);
         return;
@@ -188,10 +183,7 @@ static void lrange_command(struct client *c) {
 
 static void lindex_command(struct client *c) {
     entry *e;
-    if (list_find(c, &c->argv[1], 1, &e) != 0) {
-        reply_wrongtype(c);
-        return;
-    }
+    if (list_find(c, &c->argv[1], 1, &e) != 0) return;
     if (!e) {
         reply_null(&c->out);
         return;
@@ -238,10 +230,7 @@ static void lpos_command(struct client *c) {
         }
     }
     entry *e;
-    if (list_find(c, &c->argv[1], 1, &e) != 0) {
-        reply_wrongtype(c);
-        return;
-    }
+    if (list_find(c, &c->argv[1], 1, &e) != 0) return;
     if (!e) {
         if (count >= 0) reply_array(&c->out, 0);
         else reply_null(&c->out);
@@ -286,10 +275,7 @@ static void lpos_command(struct client *c) {
 static void lset_command(struct client *c) {
     const struct arg *key = &c->argv[1];
     entry *e;
-    if (list_find(c, key, 0, &e) != 0) {
-        reply_wrongtype(c);
-        return;
-    }
+    if (list_find(c, key, 0, &e) != 0) return;
     if (!e) {
         reply_error(&c->out, "ERR no such key");
         return;
@@ -318,10 +304,7 @@ static void linsert_command(struct client *c) {
     }
     const struct arg *key = &c->argv[1], *pivot = &c->argv[3], *elem = &c->argv[4];
     entry *e;
-    if (list_find(c, key, 0, &e) != 0) {
-        reply_wrongtype(c);
-        return;
-    }
+    if (list_find(c, key, 0, &e) != 0) return;
     if (!e) {
         reply_int(&c->out, 0);
         return;
@@ -347,10 +330,7 @@ static void lrem_command(struct client *c) {
     if (parse_ll_arg(c, 2, &count) != 0) return;
     const struct arg *key = &c->argv[1], *elem = &c->argv[3];
     entry *e;
-    if (list_find(c, key, 0, &e) != 0) {
-        reply_wrongtype(c);
-        return;
-    }
+    if (list_find(c, key, 0, &e) != 0) return;
     if (!e) {
         reply_int(&c->out, 0);
         return;
@@ -379,10 +359,7 @@ static void ltrim_command(struct client *c) {
     if (parse_ll_arg(c, 2, &start) != 0 || parse_ll_arg(c, 3, &end) != 0) return;
     const struct arg *key = &c->argv[1];
     entry *e;
-    if (list_find(c, key, 0, &e) != 0) {
-        reply_wrongtype(c);
-        return;
-    }
+    if (list_find(c, key, 0, &e) != 0) return;
     if (!e) {
         reply_ok(&c->out);
         return;
@@ -422,16 +399,9 @@ static int parse_where(const struct arg *a, int *where) {
  * one-element list keeps it. */
 static int list_move(struct client *c, const struct arg *src, const struct arg *dst, int from, int to) {
     entry *se, *de;
-    if (list_find(c, src, 0, &se) != 0) {
-        if (blocking_is_retry(c)) return 0;
-        reply_wrongtype(c);
-        return 1;
-    }
+    if (list_find_blocking(c, src, &se) != 0) return 1;
     if (!se) return 0;
-    if (list_find(c, dst, 0, &de) != 0) {
-        reply_wrongtype(c);
-        return 1;
-    }
+    if (list_find(c, dst, 0, &de) != 0) return 1;
     struct list *sl = list_of(se);
     struct list_value v;
     list_peek(sl, from, &v);
@@ -493,15 +463,10 @@ static void brpoplpush_command(struct client *c) { blmove_generic(c, LIST_TAIL, 
 static void bpop_generic(struct client *c, int where) {
     long long deadline;
     if (blocking_parse_timeout(c, &c->argv[c->argc - 1], &deadline) != 0) return;
-    int retry = blocking_is_retry(c);
     for (int i = 1; i < c->argc - 1; i++) {
         const struct arg *key = &c->argv[i];
         entry *e;
-        if (list_find(c, key, 0, &e) != 0) {
-            if (retry) continue;
-            reply_wrongtype(c);
-            return;
-        }
+        if (list_find_blocking(c, key, &e) != 0) return;
         if (!e) continue;
         reply_array(&c->out, 2);
         reply_bulk(&c->out, key->ptr, key->len);
@@ -570,15 +535,10 @@ static int mpop_parse(struct client *c, int numkeys_idx, struct mpop_args *a) {
 
 /* Pop from the first non-empty list. Returns 1 if it replied (popped or WRONGTYPE). */
 static int mpop_try(struct client *c, const struct mpop_args *a) {
-    int retry = blocking_is_retry(c);
     for (long long k = 0; k < a->numkeys; k++) {
         const struct arg *key = &c->argv[a->first_key + k];
         entry *e;
-        if (list_find(c, key, 0, &e) != 0) {
-            if (retry) continue;
-            reply_wrongtype(c);
-            return 1;
-        }
+        if (list_find_blocking(c, key, &e) != 0) return 1;
         if (!e) continue;
         struct list *l = list_of(e);
         long long n = a->count < (long long)list_len(l) ? a->count : (long long)list_len(l);

@@ -75,8 +75,8 @@ static void multi_free_queue(struct multi_state *ms) {
     ms->errored = 0;
 }
 
-/* Leave MULTI and forget the watched keys (EXEC, DISCARD, RESET). */
-static void multi_discard(struct client *c) {
+/* Leave MULTI and forget the watched keys (EXEC, DISCARD, RESET; dispatch's OOM abort). */
+void multi_discard(struct client *c) {
     struct multi_state *ms = multi_state_of(c);
     atomic_fetch_and(&c->flags, ~CLIENT_IN_MULTI);
     if (!ms) return;

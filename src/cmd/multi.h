@@ -17,6 +17,9 @@ void multi_init(void);
 int multi_queue_command(struct client *c, const struct command *cmd);
 /* CLIENT PAUSE WRITE: the union of the queued commands' flags (0 outside MULTI). */
 unsigned long long multi_queued_flags(struct client *c);
+/* Leave MULTI, dropping the queue and the watched keys (dispatch: EXEC refused for
+ * lack of memory answers EXECABORT and discards, as Redis). */
+void multi_discard(struct client *c);
 /* Dispatch: a request was refused while the client is in MULTI. */
 void multi_flag_error(struct client *c);
 /* Connection teardown (owner thread). */

@@ -21,18 +21,12 @@
 
 /* ---- helpers shared with the other string/bitmap files ---- */
 
-static int string_find(struct client *c, const struct arg *key, entry **out, int read) {
-    entry *e = read ? db_find_read(c->db, key->ptr, key->len) : db_find(c->db, key->ptr, key->len, 0);
-    if (e && entry_type(e) != OBJ_STRING) {
-        reply_wrongtype(c);
-        return -1;
-    }
-    *out = e;
-    return 0;
+int string_find_read(struct client *c, const struct arg *key, entry **out) {
+    return lookup_key_typed(c, key, OBJ_STRING, 1, out);
 }
-
-int string_find_read(struct client *c, const struct arg *key, entry **out) { return string_find(c, key, out, 1); }
-int string_find_write(struct client *c, const struct arg *key, entry **out) { return string_find(c, key, out, 0); }
+int string_find_write(struct client *c, const struct arg *key, entry **out) {
+    return lookup_key_typed(c, key, OBJ_STRING, 0, out);
+}
 
 void string_reply_value(struct client *c, const entry *e) {
     char tmp[24];

@@ -14,16 +14,18 @@
  * A 10-byte set member costs 26 bytes (one 32-byte allocator class); a hash field of
  * 10 bytes with a 10-byte value, 36 (one 48-byte class).
  *
- * Growth and shrinking are incremental (two tables, a rehash index advanced by one
- * bucket on each lookup/insert/delete), so no operation pauses for a whole resize.
- * Hashing uses the keyed process hash (hash_bytes), so clients cannot aim members at
- * one bucket. dict_scan's reverse-binary cursor returns every entry present for the
- * whole scan at least once, across resizes (same guarantee as SCAN over the keyspace).
+ * The table itself is the shared core (core/htable.h): incremental growth and
+ * shrinking (no operation pauses for a whole resize), and dict_scan's reverse-binary
+ * cursor that returns every entry present for the whole scan at least once, across
+ * resizes (same guarantee as SCAN over the keyspace). This layer adds the entries:
+ * their layout, hashing with the keyed process hash (hash_bytes, so clients cannot aim
+ * members at one bucket) and key comparison.
  *
  * Not thread-safe: the owner (the shard lock of the key holding the collection)
  * serializes all calls. */
 #ifndef WARDEN_DICT_H
 #define WARDEN_DICT_H
+#include "core/htable.h"
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -42,12 +44,11 @@ struct dict_entry {
 };
 
 struct dict {
-    struct dict_entry **t[2];
-    uint64_t size[2]; /* bucket counts: 0 or a power of two */
-    uint64_t used[2];
-    long long rehash_idx; /* -1: not rehashing */
-    int pause_rehash;     /* >0: safe iterators live; no rehash steps, no resize */
-    int kind;
+    union {
+        struct htable ht;               /* what dict.c hands to the core */
+        struct { HTABLE_FIELDS(kind); }; /* the same fields by name (d->size[0]); the
+                                           core's spare field holds the kind */
+    };
 };
 
 /* New empty table of `kind`. Free with dict_free. */
@@ -55,7 +56,7 @@ struct dict *dict_new(int kind);
 /* Free the table and every entry. For DICT_VAL_PTR, free_val (optional) is called on
  * each value pointer first. */
 void dict_free(struct dict *d, void (*free_val)(void *ptr));
-static inline uint64_t dict_size(const struct dict *d) { return d->used[0] + d->used[1]; }
+static inline uint64_t dict_size(const struct dict *d) { return htable_count(&d->ht); }
 /* Make room for n entries at once (conversion from a listpack): avoids rehashing. */
 void dict_expand(struct dict *d, uint64_t n);
 
@@ -117,10 +118,7 @@ uint64_t dict_scan(struct dict *d, uint64_t cursor, dict_scan_fn fn, void *priv)
  * delete the entry it was just given (dict_unlink / dict_delete on that key) but must
  * not insert. Always release. */
 struct dict_iter {
-    struct dict *d;
-    int table;
-    uint64_t index;
-    struct dict_entry *next;
+    struct htable_iter hi;
 };
 void dict_iter_init(struct dict_iter *it, struct dict *d);
 struct dict_entry *dict_iter_next(struct dict_iter *it);

@@ -1,5 +1,6 @@
 /* db.c — the keyspace operations; see db.h for the locking rule. */
 #include "db/db.h"
+#include "db/evict.h"
 #include "db/lockset.h"
 #include "db/notify.h"
 #include "db/watch.h"
@@ -68,18 +69,44 @@ static void db_expire_now(struct db *db, struct shard *sh, entry **link, int tab
     entry_free(e);
 }
 
-entry *db_find(struct db *db, const char *key, size_t klen, int flags) {
+/* Where `key` lives: OUT: *shp its shard, *hash (optional) its hash, *table which of
+ * the shard's two tables holds it. Returns the link to its entry, or NULL if absent. */
+static entry **db_locate(struct db *db, const char *key, size_t klen, struct shard **shp, uint64_t *hash,
+                         int *table) {
     uint64_t h = ktable_hash(key, klen);
-    struct shard *sh = db_shard_of(db, h);
+    *shp = db_shard_of(db, h);
+    if (hash) *hash = h;
+    return ktable_find(&(*shp)->kt, h, key, klen, table);
+}
+
+/* Link a new entry (key absent) into its shard, with the "new" key event. */
+static void db_link_new(struct db *db, struct shard *sh, uint64_t hash, entry *e) {
+    e->lru = evict_clock_new();
+    ktable_insert(&sh->kt, hash, e);
+    if (entry_has_expire(e)) sh->volatile_keys++;
+    keyspace_event(db->id, entry_key(e), entry_keylen(e), NOTIFY_NEW, "new");
+}
+
+/* Put `repl` where the entry at `link` is, keeping the shard's count of keys with a
+ * TTL; returns the entry taken out (not freed). */
+static entry *db_replace_at(struct shard *sh, entry **link, entry *repl) {
+    entry *old = ktable_replace(link, repl);
+    if (entry_has_expire(old)) sh->volatile_keys--;
+    if (entry_has_expire(repl)) sh->volatile_keys++;
+    return old;
+}
+
+entry *db_find(struct db *db, const char *key, size_t klen, int flags) {
+    struct shard *sh;
     int table;
-    entry **link = ktable_find(&sh->kt, h, key, klen, &table);
+    entry **link = db_locate(db, key, klen, &sh, NULL, &table);
     if (!link) return NULL;
     entry *e = *link;
     if (db_entry_expired(e, db_now_ms())) {
         db_expire_now(db, sh, link, table);
         return NULL;
     }
-    if (!(flags & LOOKUP_NOTOUCH)) e->lru = db_lru_clock();
+    if (!(flags & LOOKUP_NOTOUCH)) e->lru = evict_clock_on_access(e->lru);
     return e;
 }
 
@@ -95,52 +122,37 @@ entry *db_find_read(struct db *db, const char *key, size_t klen) {
 }
 
 void db_add(struct db *db, entry *e) {
-    const char *key = entry_key(e);
-    size_t klen = entry_keylen(e);
-    uint64_t h = ktable_hash(key, klen);
-    struct shard *sh = db_shard_of(db, h);
-    e->lru = db_lru_clock();
-    ktable_insert(&sh->kt, h, e);
-    if (entry_has_expire(e)) sh->volatile_keys++;
-    keyspace_event(db->id, key, klen, NOTIFY_NEW, "new");
+    uint64_t h = ktable_hash(entry_key(e), entry_keylen(e));
+    db_link_new(db, db_shard_of(db, h), h, e);
 }
 
 entry *db_put(struct db *db, entry *e, int keep_ttl) {
-    const char *key = entry_key(e);
-    size_t klen = entry_keylen(e);
-    uint64_t h = ktable_hash(key, klen);
-    struct shard *sh = db_shard_of(db, h);
+    struct shard *sh;
+    uint64_t h;
     int table;
-    entry **link = ktable_find(&sh->kt, h, key, klen, &table);
-    if (link) {
-        entry *old = *link;
-        int old_live = !db_entry_expired(old, db_now_ms());
-        if (keep_ttl && old_live && entry_has_expire(old) && !entry_has_expire(e)) {
-            entry *n = entry_with_expire(e, entry_expire(old));
-            entry_free_shell(e);
-            e = n;
-        }
-        e->next = old->next;
-        e->lru = db_lru_clock();
-        *link = e;
-        if (entry_has_expire(old)) sh->volatile_keys--;
-        if (entry_has_expire(e)) sh->volatile_keys++;
-        entry_free(old);
-        if (!old_live) keyspace_event(db->id, entry_key(e), entry_keylen(e), NOTIFY_NEW, "new");
+    entry **link = db_locate(db, entry_key(e), entry_keylen(e), &sh, &h, &table);
+    if (!link) {
+        db_link_new(db, sh, h, e);
         return e;
     }
-    e->lru = db_lru_clock();
-    ktable_insert(&sh->kt, h, e);
-    if (entry_has_expire(e)) sh->volatile_keys++;
-    keyspace_event(db->id, key, klen, NOTIFY_NEW, "new");
+    entry *old = *link;
+    int old_live = !db_entry_expired(old, db_now_ms());
+    if (keep_ttl && old_live && entry_has_expire(old) && !entry_has_expire(e)) {
+        entry *n = entry_with_expire(e, entry_expire(old));
+        entry_free_shell(e);
+        e = n;
+    }
+    /* an overwrite is an access: LFU keeps the key's history, as Redis does */
+    e->lru = evict_lfu_active() ? evict_clock_on_access(old->lru) : db_lru_clock();
+    entry_free(db_replace_at(sh, link, e));
+    if (!old_live) keyspace_event(db->id, entry_key(e), entry_keylen(e), NOTIFY_NEW, "new");
     return e;
 }
 
 entry *db_take(struct db *db, const char *key, size_t klen) {
-    uint64_t h = ktable_hash(key, klen);
-    struct shard *sh = db_shard_of(db, h);
+    struct shard *sh;
     int table;
-    entry **link = ktable_find(&sh->kt, h, key, klen, &table);
+    entry **link = db_locate(db, key, klen, &sh, NULL, &table);
     if (!link) return NULL;
     if (db_entry_expired(*link, db_now_ms())) {
         db_expire_now(db, sh, link, table);
@@ -160,20 +172,12 @@ int db_delete(struct db *db, const char *key, size_t klen) {
 }
 
 entry *db_swap_entry(struct db *db, entry *old, entry *repl) {
-    const char *key = entry_key(old);
-    size_t klen = entry_keylen(old);
-    uint64_t h = ktable_hash(key, klen);
-    struct shard *sh = db_shard_of(db, h);
+    struct shard *sh;
     int table;
-    entry **link = ktable_find(&sh->kt, h, key, klen, &table);
+    entry **link = db_locate(db, entry_key(old), entry_keylen(old), &sh, NULL, &table);
     /* `old` must be the stored entry: callers found it under the same lock */
-    repl->next = old->next;
     repl->lru = old->lru;
-    *link = repl;
-    if (entry_has_expire(old)) sh->volatile_keys--;
-    if (entry_has_expire(repl)) sh->volatile_keys++;
-    old->next = NULL;
-    return old;
+    return db_replace_at(sh, link, repl);
 }
 
 entry *db_set_expire(struct db *db, entry *e, long long when_ms) {
@@ -244,8 +248,7 @@ char *db_random_key(struct db *db, size_t *klen) {
             if (e) {
                 if (db_entry_expired(e, now)) {
                     int table;
-                    uint64_t h = ktable_hash(entry_key(e), entry_keylen(e));
-                    entry **link = ktable_find(&sh->kt, h, entry_key(e), entry_keylen(e), &table);
+                    entry **link = db_locate(db, entry_key(e), entry_keylen(e), &sh, NULL, &table);
                     if (link) db_expire_now(db, sh, link, table);
                 } else {
                     *klen = entry_keylen(e);

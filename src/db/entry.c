@@ -88,6 +88,8 @@ static entry *entry_build_raw(const char *key, size_t klen, wstr *s, long long e
 static entry *entry_build_noint(const char *key, size_t klen, const char *val, size_t vlen, long long expire_ms,
                                 const struct entry_mcmeta *meta) {
     if (vlen <= ENTRY_EMBSTR_MAX) {
+        /* entry_alloc places the key after 1 + vlen value bytes; the length byte that
+         * entry_value_area_size reads is written before anyone asks for the key */
         entry *e = entry_alloc(key, klen, OBJ_STRING, ENC_EMBSTR, 1 + vlen, expire_ms, meta);
         unsigned char *v = entry_value_area(e);
         v[0] = (unsigned char)vlen;
@@ -138,7 +140,8 @@ static entry *entry_rebuild(const entry *e, long long expire_ms, const struct en
     entry *n;
     if (entry_type(e) == OBJ_STRING && entry_encoding(e) == ENC_EMBSTR) {
         const unsigned char *v = entry_value_area(e);
-        n = entry_build_string(key, klen, (const char *)v + 1, v[0], expire_ms, meta);
+        /* noint: an embstr stays embstr (INCRBYFLOAT's "3" must not turn int) */
+        n = entry_build_noint(key, klen, (const char *)v + 1, v[0], expire_ms, meta);
     } else {
         n = entry_alloc(key, klen, entry_type(e), entry_encoding(e), 8, expire_ms, meta);
         memcpy(entry_value_area(n), entry_value_area(e), 8);

@@ -1,26 +1,28 @@
-/* ktable.h — the hash table of one keyspace shard: chained buckets of entries (the
- * chain link lives in the entry), power-of-two sizes, incremental rehash between two
- * tables so no operation pauses for a whole resize, and a reverse-binary cursor scan
- * that returns every entry present for the whole scan even across resizes.
+/* ktable.h — the hash table of one keyspace shard: a thin layer over the shared
+ * table core (core/htable.h: chained buckets, incremental rehash, resize policy,
+ * reverse-binary scan cursor) whose elements are entries, chained through
+ * entry.next. This file only adds what is the keyspace's own: the hash (the keyed
+ * process hash, whose low bits pick the shard, so buckets use the bits above them)
+ * and key comparison.
  *
- * Hashes are computed by the caller with the keyed process hash (hash_bytes), so a
- * client cannot aim keys at one bucket. Not thread-safe: the shard lock protects it. */
+ * Not thread-safe: the shard lock protects it. */
 #ifndef WARDEN_KTABLE_H
 #define WARDEN_KTABLE_H
+#include "core/htable.h"
 #include "db/entry.h"
 #include <stdint.h>
 
 struct ktable {
-    entry **t[2];
-    uint64_t size[2];   /* bucket counts (0 or a power of two) */
-    uint64_t used[2];
-    long long rehash_idx; /* -1: not rehashing */
+    union {
+        struct htable ht;              /* what ktable.c hands to the core */
+        struct { HTABLE_FIELDS(aux); }; /* the same fields by name: kt->size[0], kt->used[1] */
+    };
 };
 
 void ktable_init(struct ktable *kt);
 /* Free every entry (entry_free) and the bucket arrays. */
 void ktable_clear(struct ktable *kt);
-static inline uint64_t ktable_count(const struct ktable *kt) { return kt->used[0] + kt->used[1]; }
+static inline uint64_t ktable_count(const struct ktable *kt) { return htable_count(&kt->ht); }
 /* Hash the way every ktable user must (the shard index uses the low bits). */
 uint64_t ktable_hash(const char *key, size_t klen);
 /* Find `key`; returns the link that points at its entry (for in-place replace or
@@ -29,6 +31,9 @@ uint64_t ktable_hash(const char *key, size_t klen);
 entry **ktable_find(struct ktable *kt, uint64_t hash, const char *key, size_t klen, int *table);
 /* Insert an entry whose key is not present. */
 void ktable_insert(struct ktable *kt, uint64_t hash, entry *e);
+/* Put `repl` (same key) where the entry at `link` (from ktable_find) is; returns the
+ * entry taken out (not freed). */
+entry *ktable_replace(entry **link, entry *repl);
 /* Unlink the entry at `link` (from ktable_find); returns it (not freed). */
 entry *ktable_unlink(struct ktable *kt, entry **link, int table);
 /* Move up to `steps` buckets of an ongoing rehash; returns 1 if more remain. */

@@ -18,6 +18,7 @@
 #include "cmd/dispatch.h"
 #include "cmd/table.h"
 #include "config.h"
+#include "db/evict.h"
 #include "db/lockset.h"
 #include "mc/mc.h"
 #include "mc/mc_int.h"
@@ -169,6 +170,12 @@ int mc_acl_check(struct mc_ctx *x, int row, const char *key, size_t klen) {
     int res = acl_check_command(c->user, cmd, c, &pos);
     struct command_stats *st = command_stats_mine(cmd);
     if (res == ACL_OK) {
+        /* maxmemory applies to memcache writes as to RESP ones (no shard lock held here) */
+        if ((cmd->flags & CMD_DENYOOM) && evict_make_room() != EVICT_OK) {
+            STAT_INC(oom_rejected_cmds);
+            mc_reply(c, "SERVER_ERROR out of memory storing object");
+            return -1;
+        }
         atomic_store_explicit(&st->calls, atomic_load_explicit(&st->calls, memory_order_relaxed) + 1,
                               memory_order_relaxed);
         return 0;

@@ -6,7 +6,10 @@
 #include "config.h"
 #include "db/db.h"
 #include "mc/mc.h"
+#include "net/limits.h"
 #include "net/registry.h"
+#include "net/tls.h"
+#include "net/transport.h"
 #include "net/worker.h"
 #include "persist/aof.h"
 #include "stats.h"
@@ -50,11 +53,20 @@ static void conn_format_addr(const struct sockaddr_storage *ss, char *out, size_
     snprintf(out, size, "%s:%d", ip, port);
 }
 
-struct client *conn_create(struct worker *w, int fd, int kind) {
+struct client *conn_create(struct worker *w, int fd, int kind, struct limits_addr *rec) {
     int is_unix = kind & CONN_UNIX;
     struct client *c = wcalloc(1, sizeof(*c));
-    c->id = registry_next_id();
     c->fd = fd;
+    c->limits_addr = rec;
+    c->tr = &transport_plain;
+    if ((kind & CONN_TLS) && tls_conn_attach(c) != 0) {
+        log_warning("Error creating the TLS state of a new connection");
+        close(fd);
+        limits_addr_release(rec);
+        wfree(c);
+        return NULL;
+    }
+    c->id = registry_next_id();
     c->worker = w;
     c->resp = 2;
     reply_init(&c->out);
@@ -120,7 +132,9 @@ void conn_close(struct client *c) {
         while (*pp && *pp != c) pp = &(*pp)->pnext;
         if (*pp) *pp = c->pnext;
     }
+    if (c->tr->shutdown) c->tr->shutdown(c);
     close(c->fd); /* also removes it from epoll */
+    limits_addr_release(c->limits_addr);
     reply_free(&c->out);
     resp_parser_free(&c->parser);
     mc_session_free(c);
@@ -132,9 +146,32 @@ void conn_close(struct client *c) {
     wfree(c);
 }
 
+static int conn_flush_out(struct client *c);
+
+/* Publish this connection's buffer sizes for CLIENT LIST / INFO on other threads
+ * (relaxed stores of whole values; readers may see them one round stale). */
+static void conn_publish_sizes(struct client *c) {
+    long long blocks = 0, bytes = 0;
+    for (const struct reply_block *b = c->out.head; b; b = b->next) {
+        blocks++;
+        bytes += (long long)b->size;
+    }
+    atomic_store_explicit(&c->shown.qbuf, (long long)c->qlen, memory_order_relaxed);
+    atomic_store_explicit(&c->shown.qcap, (long long)c->qcap, memory_order_relaxed);
+    atomic_store_explicit(&c->shown.oll, blocks, memory_order_relaxed);
+    atomic_store_explicit(&c->shown.omem, bytes, memory_order_relaxed);
+}
+
 int conn_flush(struct client *c) {
     /* appendfsync always: the writes this reply acknowledges must be on disk first */
     if (c->aof_needed) aof_client_wait(c);
+    int rc = conn_flush_out(c);
+    if (rc == 0) conn_publish_sizes(c);
+    return rc;
+}
+
+/* Write what the socket takes; returns -1 if the client was closed. */
+static int conn_flush_out(struct client *c) {
     while (c->out.pending) {
         struct iovec iov[CONN_IOV_MAX];
         int n = 0;
@@ -147,7 +184,7 @@ int conn_flush(struct client *c) {
             n++;
         }
         if (n == 0) break;
-        ssize_t w = writev(c->fd, iov, n);
+        ssize_t w = c->tr->writev(c, iov, n);
         if (w < 0) {
             if (errno == EAGAIN || errno == EWOULDBLOCK) {
                 worker_want_write(c, 1);
@@ -164,7 +201,7 @@ int conn_flush(struct client *c) {
             return 0;
         }
     }
-    worker_want_write(c, 0);
+    worker_want_write(c, c->tr->wants_writable ? c->tr->wants_writable(c) : 0);
     if (atomic_load(&c->flags) & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP)) {
         conn_close(c);
         return -1;
@@ -224,6 +261,8 @@ static size_t conn_process_resp(struct client *c, char *buf, size_t len) {
         dispatch_command(c);
         off += c->parser.pos;
         resp_parser_reset(&c->parser);
+        /* a pipeline of big replies stops as soon as the client is over its limit */
+        if (c->out.pending && conn_check_output_limits(c)) break;
     }
     return off;
 }
@@ -233,6 +272,10 @@ static size_t conn_process_resp(struct client *c, char *buf, size_t len) {
 static void conn_process(struct client *c, char *buf, size_t len, int in_qbuf) {
     size_t off = c->mc ? mc_process(c, buf, len) : conn_process_resp(c, buf, len);
     size_t rem = len - off;
+    /* client-request-timeout: the clock starts when an incomplete request is left over;
+     * it restarts when a request completed in this batch (the leftover is a new one) */
+    if (rem == 0) c->req_start_ms = 0;
+    else if (off > 0 || c->req_start_ms == 0) c->req_start_ms = clock_ms();
     if (in_qbuf) {
         if (rem == 0) {
             wfree(c->qbuf);
@@ -251,7 +294,9 @@ static void conn_process(struct client *c, char *buf, size_t len, int in_qbuf) {
     }
 }
 
-static void conn_read(struct client *c) {
+/* Read what the socket has and run the complete requests. Returns -1 if the client was
+ * closed, else 0. */
+static int conn_read(struct client *c) {
     struct worker *w = c->worker;
     ssize_t n;
     if (c->qlen) {
@@ -269,18 +314,18 @@ static void conn_read(struct client *c) {
             c->qbuf = wrealloc(c->qbuf, cap);
             c->qcap = cap;
         }
-        n = read(c->fd, c->qbuf + c->qlen, c->qcap - c->qlen);
+        n = c->tr->read(c, c->qbuf + c->qlen, c->qcap - c->qlen);
     } else {
-        n = read(c->fd, w->rbuf, w->rbuf_size);
+        n = c->tr->read(c, w->rbuf, w->rbuf_size);
     }
     if (n == 0) {
         conn_close(c);
-        return;
+        return -1;
     }
     if (n < 0) {
-        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
+        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return conn_flush(c);
         conn_close(c);
-        return;
+        return -1;
     }
     STAT_ADD(net_input_bytes, n);
     atomic_store_explicit(&c->last_interaction_ms, clock_ms(), memory_order_relaxed);
@@ -295,19 +340,24 @@ static void conn_read(struct client *c) {
     if ((long long)c->qlen > limit || (long long)need_total > limit) {
         log_warning("Closing client that reached max query buffer length: id=%llu addr=%s (qbuf=%zu)", c->id,
                     c->addr, c->qlen);
+        STAT_INC(qbuf_limit_disconnections);
         conn_close(c);
-        return;
+        return -1;
+    }
+    if (atomic_load_explicit(&c->flags, memory_order_relaxed) & CLIENT_CLOSE_ASAP) {
+        conn_close(c); /* output limits, CLIENT KILL: the backlog is not sent */
+        return -1;
     }
     if (aof_client_must_wait(c)) {
-        /* group commit: the worker flushes after one wait for every client of this round */
+        /* group commit: held until the AOF is durable (conn_flush_aof_waiting) */
         if (!c->aof_waiting) {
             c->aof_waiting = 1;
             c->aof_wait_next = w->aof_waiting;
             w->aof_waiting = c;
         }
-        return;
+        return 0;
     }
-    conn_flush(c);
+    return conn_flush(c);
 }
 
 /* Mail from the AOF writer: what this worker waited for is durable now (runs on the
@@ -364,10 +414,28 @@ void conn_handle_event(struct client *c, uint32_t events) {
         conn_close(c);
         return;
     }
-    if (events & EPOLLOUT) {
-        if (conn_flush(c) < 0) return;
+    if (c->tr->handshake && !c->transport_ready) {
+        int h = c->tr->handshake(c);
+        if (h < 0) {
+            conn_close(c);
+            return;
+        }
+        if (h == 0) return; /* the handshake set the epoll interest it waits for */
+        c->transport_ready = 1;
+        events |= EPOLLIN; /* requests may have come with the handshake's last flight */
     }
-    if (events & EPOLLIN) conn_read(c);
+    if (events & EPOLLOUT) {
+        /* a TLS read that had to write first is retried now */
+        int read_waited = c->tr->wants_writable && c->tr->wants_writable(c);
+        if (conn_flush(c) < 0) return;
+        if (read_waited) events |= EPOLLIN;
+    }
+    if (events & EPOLLIN) {
+        if (conn_read(c) < 0) return;
+        /* bytes a TLS record left decoded inside the transport: epoll will not report them */
+        while (c->tr->has_pending && c->tr->has_pending(c))
+            if (conn_read(c) < 0) return;
+    }
 }
 
 void conn_resume(struct client *c) {

@@ -8,12 +8,15 @@
 
 struct client;
 struct worker;
+struct limits_addr;
 
-/* conn_create / worker_assign_socket kinds (bits) */
+/* Kinds of accepted sockets (bits). */
 #define CONN_UNIX 1     /* a unix socket */
-#define CONN_MEMCACHE 2 /* accepted on memcached-port: the client speaks memcache */
-
-struct client *conn_create(struct worker *w, int fd, int kind); /* kind: CONN_* bits; NULL if refused (closed) */
+#define CONN_TLS 2      /* accepted on tls-port (or memcached-tls-port) */
+#define CONN_MEMCACHE 4 /* accepted on memcached-port: the client speaks memcache */
+/* Adopt an accepted socket of `kind` (CONN_* bits); `rec` (limits.h, may be NULL) is
+ * released when the client closes. Returns NULL if refused (the socket is closed). */
+struct client *conn_create(struct worker *w, int fd, int kind, struct limits_addr *rec);
 void conn_handle_event(struct client *c, uint32_t events);
 /* Write as much pending output as the socket takes; returns -1 if the client was closed. */
 int conn_flush(struct client *c);

@@ -3,6 +3,7 @@
 #include "net/listen.h"
 #include "config.h"
 #include "net/conn.h"
+#include "net/limits.h"
 #include "net/registry.h"
 #include "net/worker.h"
 #include "stats.h"
@@ -20,14 +21,24 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#define LISTEN_MAX (2 * CONFIG_MAX_BIND + 1) /* RESP and memcache on every bind address, the unix socket */
+#define LISTEN_MAX (4 * CONFIG_MAX_BIND + 1) /* plain, TLS, memcache, memcache TLS per address; unix */
 #define LISTEN_TAG_BASE 0x4c000000u
 
 static struct {
     int fd;
-    int kind; /* CONN_UNIX, CONN_MEMCACHE (net/conn.h) */
+    int kind; /* CONN_UNIX / CONN_TLS / CONN_MEMCACHE bits (conn.h) */
 } listeners[LISTEN_MAX];
 static int nlisteners;
+
+/* 1 for 127.0.0.0/8 and ::1 (and their IPv4-mapped forms). */
+static int listen_is_loopback(const struct sockaddr *sa) {
+    if (sa->sa_family == AF_INET) return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
+    if (sa->sa_family == AF_INET6) {
+        const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+        return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
+    }
+    return 1;
+}
 
 static int listen_tcp(const char *addr, int port, int optional, int kind) {
     const char *host = addr;
@@ -64,6 +75,10 @@ static int listen_tcp(const char *addr, int port, int optional, int kind) {
         log_warning("Warning: Could not create server TCP listening socket %s:%d: bind: %s", addr, port, strerror(e));
         return -1;
     }
+    if (!(kind & CONN_TLS) && !listen_is_loopback(res->ai_addr))
+        log_warning("WARNING: listening on %s:%d without TLS: commands and passwords cross the network in clear "
+                    "text. Set tls-port (and port 0 for TLS only) or bind to a loopback address.",
+                    addr, port);
     freeaddrinfo(res);
     listeners[nlisteners].fd = fd;
     listeners[nlisteners].kind = kind;
@@ -94,18 +109,19 @@ static int listen_unix(const char *path, int perm) {
 }
 
 int listen_open_all(void) {
-    int port = server_config.port;
-    if (port != 0) {
+    int ports[2] = {server_config.port, server_config.tls_port};
+    for (int k = 0; k < 2; k++) {
+        if (ports[k] == 0) continue;
         for (int i = 0; i < server_config.bind_count; i++) {
             const char *a = server_config.bind[i];
             int optional = a[0] == '-';
             if (optional) a++;
-            if (listen_tcp(a, port, optional, 0) != 0) return -1;
+            if (listen_tcp(a, ports[k], optional, k ? CONN_TLS : 0) != 0) return -1;
         }
     }
     int mport = server_config.memcached_port;
     if (mport != 0) {
-        if (mport == port) {
+        if (mport == ports[0] || mport == ports[1]) {
             log_warning("memcached-port %d is the same as port: choose another port for the memcache protocol", mport);
             return -1;
         }
@@ -116,6 +132,20 @@ int listen_open_all(void) {
             if (listen_tcp(a, mport, optional, CONN_MEMCACHE) != 0) return -1;
         }
         log_notice("Memcache protocol on port %d", mport);
+    }
+    int mtport = server_config.memcached_tls_port;
+    if (mtport != 0) {
+        if (mtport == ports[0] || mtport == ports[1] || mtport == mport) {
+            log_warning("memcached-tls-port %d is already used by another listener", mtport);
+            return -1;
+        }
+        for (int i = 0; i < server_config.bind_count; i++) {
+            const char *a = server_config.bind[i];
+            int optional = a[0] == '-';
+            if (optional) a++;
+            if (listen_tcp(a, mtport, optional, CONN_MEMCACHE | CONN_TLS) != 0) return -1;
+        }
+        log_notice("Memcache protocol over TLS on port %d", mtport);
     }
     if (server_config.unixsocket && server_config.unixsocket[0]) {
         if (listen_unix(server_config.unixsocket, server_config.unixsocketperm) != 0) return -1;
@@ -181,14 +211,17 @@ int listen_is_tag(unsigned tag) { return tag >= LISTEN_TAG_BASE && tag < LISTEN_
 void listen_accept(unsigned tag) {
     int i = (int)(tag - LISTEN_TAG_BASE);
     for (int burst = 0; burst < 1000; burst++) {
-        int fd = accept4(listeners[i].fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        struct sockaddr_storage peer;
+        socklen_t plen = sizeof(peer);
+        int fd = accept4(listeners[i].fd, (struct sockaddr *)&peer, &plen, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
             if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
                 log_warning("Accepting client connection: %s", strerror(errno));
             return;
         }
         int kind = listeners[i].kind;
-        if (!(kind & CONN_UNIX) && listen_protected_refuse(fd, kind & CONN_MEMCACHE)) {
+        int is_unix = kind & CONN_UNIX;
+        if (!is_unix && listen_protected_refuse(fd, kind & CONN_MEMCACHE)) {
             close(fd);
             STAT_INC(rejected_conns);
             continue;
@@ -202,6 +235,18 @@ void listen_accept(unsigned tag) {
             STAT_INC(rejected_conns);
             continue;
         }
-        worker_assign_socket(fd, kind);
+        /* per-address cap and connection rate (after maxclients: a full server answers
+         * everyone the same way) */
+        struct limits_addr *rec = NULL;
+        const char *why = NULL;
+        if (!is_unix && limits_addr_admit(&peer, &rec, &why) != 0) {
+            ssize_t w = write(fd, why, strlen(why));
+            (void)w;
+            close(fd);
+            STAT_INC(rejected_conns);
+            STAT_INC(rejected_conns_per_ip);
+            continue;
+        }
+        worker_assign_socket(fd, kind, rec);
     }
 }

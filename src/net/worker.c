@@ -4,7 +4,10 @@
 #include "client.h"
 #include "cmd/table.h"
 #include "config.h"
+#include "db/evict.h"
 #include "net/conn.h"
+#include "net/limits.h"
+#include "net/transport.h"
 #include "stats.h"
 #include "util/alloc.h"
 #include "util/clock.h"
@@ -39,13 +42,14 @@ void worker_want_write(struct client *c, int on) {
 }
 
 struct socket_handoff {
-    int fd, kind; /* CONN_* bits */
+    int fd, kind;
+    struct limits_addr *rec;
 };
 
 /* Owner thread: adopt a socket the acceptor handed over. */
 static void worker_adopt(void *arg) {
     struct socket_handoff *h = arg;
-    struct client *c = conn_create(self, h->fd, h->kind);
+    struct client *c = conn_create(self, h->fd, h->kind, h->rec);
     wfree(h);
     atomic_fetch_sub(&pending_sockets, 1);
     if (!c) return;
@@ -53,29 +57,50 @@ static void worker_adopt(void *arg) {
     if (epoll_ctl(self->epfd, EPOLL_CTL_ADD, c->fd, &ev) != 0) conn_close(c);
 }
 
-void worker_assign_socket(int fd, int kind) {
+void worker_assign_socket(int fd, int kind, struct limits_addr *rec) {
     unsigned i = atomic_fetch_add_explicit(&next_worker, 1, memory_order_relaxed) % (unsigned)nworkers;
     struct socket_handoff *h = wmalloc(sizeof(*h));
     h->fd = fd;
     h->kind = kind;
+    h->rec = rec;
     atomic_fetch_add(&pending_sockets, 1);
     mailbox_post(&workers[i].mb, worker_adopt, h);
 }
 
 long long worker_pending_sockets(void) { return atomic_load(&pending_sockets); }
 
+/* Every ~100 ms: close clients flagged for closing, idle past `timeout`, slower than
+ * `client-request-timeout` to complete a request (slowloris), or over an output buffer
+ * soft limit for too long (checked here too, so a client that stopped sending commands
+ * and reading replies is still caught). */
 static void worker_cron(struct worker *w) {
     long long now_ms = clock_ms();
     long long timeout = server_config.timeout;
+    long long req_timeout = server_config.client_request_timeout;
+    long long hs_timeout = server_config.tls_handshake_timeout;
     struct client *c = w->clients;
     while (c) {
         struct client *next = c->wnext;
         int fl = atomic_load(&c->flags);
         if (fl & CLIENT_CLOSE_ASAP) {
             conn_close(c);
+        } else if (c->tr->handshake && !c->transport_ready && now_ms - c->ctime_ms > hs_timeout * 1000) {
+            log_verbose("Closing client whose TLS handshake did not finish in time: id=%llu addr=%s", c->id,
+                        c->addr);
+            STAT_INC(tls_handshake_timeouts);
+            conn_close(c);
         } else if (timeout > 0 && !(fl & (CLIENT_BLOCKED | CLIENT_PUBSUB)) &&
                    now_ms - atomic_load(&c->last_interaction_ms) > timeout * 1000) {
             log_verbose("Closing idle client");
+            STAT_INC(idle_timeouts);
+            conn_close(c);
+        } else if (req_timeout > 0 && c->req_start_ms && !(fl & (CLIENT_BLOCKED | CLIENT_PAUSED)) &&
+                   now_ms - c->req_start_ms > req_timeout * 1000) {
+            log_verbose("Closing client that did not complete its request in time: id=%llu addr=%s", c->id,
+                        c->addr);
+            STAT_INC(request_timeouts);
+            conn_close(c);
+        } else if (c->out.pending && conn_check_output_limits(c)) {
             conn_close(c);
         }
         c = next;
@@ -141,6 +166,7 @@ static void *worker_main(void *arg) {
         if (conn_flush(c) == 0) conn_close(c);
     }
     lockset_thread_free();
+    evict_thread_free();
     return NULL;
 }
 

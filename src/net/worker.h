@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 
 struct client;
+struct limits_addr;
 
 struct worker {
     int id;                 /* 0..n-1 */
@@ -33,9 +34,10 @@ void workers_stop(void);            /* main thread: ask all to finish, join them
 int worker_count(void);
 struct worker *worker_get(int i);
 struct worker *worker_self(void);   /* the calling thread's worker, or NULL */
-/* Any thread: hand a freshly accepted socket to the next worker (round robin).
- * kind: CONN_* bits of net/conn.h (unix socket, memcache). */
-void worker_assign_socket(int fd, int kind);
+/* Any thread: hand a freshly accepted socket of `kind` (CONN_* of conn.h) to the next
+ * worker (round robin), with its per-address record (limits.h; NULL for unix sockets),
+ * which the client keeps. */
+void worker_assign_socket(int fd, int kind, struct limits_addr *rec);
 /* Sockets handed over but not yet adopted by their worker (counted with the clients
  * for maxclients, so a burst of connections cannot slip past the limit). */
 long long worker_pending_sockets(void);

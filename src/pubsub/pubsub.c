@@ -14,10 +14,10 @@
 #include "cmd/command.h"
 #include "config.h"
 #include "net/conn.h"
+#include "net/limits.h"
 #include "net/registry.h"
 #include "net/worker.h"
 #include "pubsub/keyspace_notify.h"
-#include "pubsub/obuf_limit.h"
 #include "pubsub/ptrset.h"
 #include "util/alloc.h"
 #include "util/glob.h"
@@ -49,7 +49,6 @@ struct ps_client {
     _Atomic int refs;
     struct ptrset topics[PUBSUB_KINDS];  /* ps_lock */
     _Atomic long long count[PUBSUB_KINDS]; /* mirrors topics[k].count for CLIENT LIST */
-    struct obuf_soft_timer soft;         /* owner thread */
     int flush_queued;                    /* owner thread: in this thread's flush queue */
     struct ps_msg **deferred;            /* owner thread: messages for after the current command */
     int ndeferred, cap_deferred;
@@ -367,13 +366,11 @@ static int ps_can_receive(const struct client *c) {
     return c->resp >= 3 || (fl & CLIENT_PUBSUB);
 }
 
-/* After appending a message: disconnect a subscriber past its output limits. */
+/* After appending a message: disconnect a subscriber past its output limits (the one
+ * client-output-buffer-limit check, src/net/limits.c). */
 static void ps_check_limits(struct ps_client *pc, struct client *c) {
-    if (!obuf_limit_reached(CONFIG_CLIENT_PUBSUB, c->out.pending, &pc->soft)) return;
-    log_warning("Client id=%llu addr=%s laddr=%s fd=%d name=%s omem=%zu scheduled to be closed ASAP for "
-                "overcoming of output buffer limits.",
-                c->id, c->addr, c->laddr, c->fd, c->name ? c->name : "", c->out.pending);
-    atomic_fetch_or(&c->flags, CLIENT_CLOSE_ASAP);
+    (void)pc;
+    conn_check_output_limits(c);
 }
 
 static void ps_flush_later(struct ps_client *pc) {

@@ -12,7 +12,7 @@
  * messages of one publishing connection reach every subscriber in publish order. A
  * RESP3 client publishing to itself gets its message directly, before the reply, as
  * Redis does. A subscriber whose pending output passes `client-output-buffer-limit
- * pubsub` is disconnected (obuf_limit.h), which bounds the memory a slow reader costs.
+ * pubsub` is disconnected (conn_check_output_limits, src/net/limits.c), which bounds the memory a slow reader costs.
  *
  * Subscribe/unsubscribe replies and messages are RESP3 pushes for RESP3 clients. A RESP2
  * client with any subscription is in "subscribe mode" (CLIENT_PUBSUB): dispatch lets it

@@ -19,6 +19,9 @@ struct alloc_slot {
 };
 static struct alloc_slot alloc_slots[ALLOC_SLOTS];
 static _Thread_local int alloc_my_slot; /* 0: the shared slot for unregistered threads */
+/* 1 + the highest slot registered: alloc_used_memory reads only those (it runs before
+ * every write command when maxmemory is set). */
+static _Atomic int alloc_slots_used = 1;
 
 static void alloc_oom(size_t size) {
     fprintf(stderr, "warden: out of memory allocating %zu bytes\n", size);
@@ -71,12 +74,17 @@ char *wstrdup(const char *s) { return wmemdup(s, strlen(s)); }
 size_t walloc_size(const void *ptr) { return ptr ? usable_size((void *)ptr) : 0; }
 
 void alloc_thread_register(int slot) {
-    if (slot > 0 && slot < ALLOC_SLOTS) alloc_my_slot = slot;
+    if (slot <= 0 || slot >= ALLOC_SLOTS) return;
+    alloc_my_slot = slot;
+    int cur = atomic_load(&alloc_slots_used);
+    while (cur < slot + 1 && !atomic_compare_exchange_weak(&alloc_slots_used, &cur, slot + 1)) {
+    }
 }
 
 long long alloc_used_memory(void) {
     long long sum = 0;
-    for (int i = 0; i < ALLOC_SLOTS; i++)
+    int n = atomic_load_explicit(&alloc_slots_used, memory_order_acquire);
+    for (int i = 0; i < n; i++)
         sum += atomic_load_explicit(&alloc_slots[i].bytes, memory_order_relaxed);
     return sum;
 }

@@ -1,8 +1,8 @@
 /* siphash.c — SipHash-1-3 written from the SipHash paper's description. */
 #include "util/siphash.h"
+#include "util/random.h"
 #include <ctype.h>
 #include <string.h>
-#include <sys/random.h>
 
 static uint8_t hash_seed[16];
 
@@ -52,13 +52,7 @@ uint64_t siphash13(const void *data, size_t len, const uint8_t key[16]) {
     return v0 ^ v1 ^ v2 ^ v3;
 }
 
-void hash_seed_init(void) {
-    size_t got = 0;
-    while (got < sizeof(hash_seed)) {
-        ssize_t n = getrandom(hash_seed + got, sizeof(hash_seed) - got, 0);
-        if (n > 0) got += (size_t)n;
-    }
-}
+void hash_seed_init(void) { random_fill(hash_seed, sizeof(hash_seed)); }
 
 uint64_t hash_bytes(const void *data, size_t len) { return siphash13(data, len, hash_seed); }
 

@@ -198,6 +198,7 @@ def test_acl_file_round_trip_and_bad_file(make_server, tmp_path):
     saved = acl.read_text()
     assert "user ben on #" in saved and "user ann on #" in saved
     assert oct(os.stat(acl).st_mode & 0o777) == "0o600"
+    assert not [f for f in os.listdir(tmp_path) if ".tmp" in f]  # the temporary file was renamed
     acl.write_text("user default on nopass ~* &* +@all\nuser bad on +nosuchcmd\n")
     e = err(c.execute_command, "ACL", "LOAD")
     assert ":2:" in e and "nosuchcmd" in e

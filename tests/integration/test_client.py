@@ -410,3 +410,37 @@ def test_kill_user_and_list_user_field(server, r):
     assert r.execute_command("CLIENT", "KILL", "USER", "killme") == 0
     assert r.execute_command("ACL", "DELUSER", "killme") == 1
     assert err(r.execute_command, "CLIENT", "KILL", "USER", "killme") == "No such user 'killme'"
+
+
+def test_list_shows_buffer_sizes_of_other_connections(server):
+    """CLIENT LIST shows another connection's query buffer and output buffer sizes
+    (published by its owner thread), as Redis shows them."""
+    import socket
+    import time
+    admin = server.client()
+    admin.set("bigval", "x" * 200000)
+    partial = socket.create_connection(("127.0.0.1", server.port))
+    partial.sendall(b"CLIENT SETNAME partial\r\n")
+    partial.recv(100)
+    partial.sendall(b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$100\r\nabc")   # incomplete request
+    slow = socket.create_connection(("127.0.0.1", server.port))
+    slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    slow.sendall(b"CLIENT SETNAME slow\r\n")
+    time.sleep(0.2)
+    slow.sendall(b"GET bigval\r\n" * 50)                           # ~10 MB it never reads
+    deadline = time.time() + 10
+    fields = {}
+    while time.time() < deadline:
+        lines = admin.execute_command("CLIENT", "LIST")
+        text = lines.decode() if isinstance(lines, bytes) else lines
+        fields = {}
+        for line in text.splitlines():
+            d = dict(kv.split("=", 1) for kv in line.split(" ") if "=" in kv)
+            fields[d.get("name")] = d
+        if int(fields.get("partial", {}).get("qbuf", 0)) > 0 and int(fields.get("slow", {}).get("omem", 0)) > 0:
+            break
+        time.sleep(0.1)
+    assert int(fields["partial"]["qbuf"]) > 0
+    assert int(fields["slow"]["omem"]) > 0 and int(fields["slow"]["oll"]) > 0
+    partial.close()
+    slow.close()

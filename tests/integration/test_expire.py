@@ -217,6 +217,24 @@ def test_set_clears_ttl_and_value_survives_expire(c):
     assert c.execute_command("TTL", "k") == -1
 
 
+def test_ttl_keeps_the_encoding(c):
+    """Adding or removing a TTL rebuilds the entry; the value's encoding must not
+    change (redis-server 7.0.15: INCRBYFLOAT's "3" stays embstr through EXPIRE)."""
+    c.execute_command("SET", "f", "1.5")
+    assert c.execute_command("INCRBYFLOAT", "f", "1.5") == b"3"
+    c.execute_command("SET", "i", "12")
+    c.execute_command("SET", "e", "abc")
+    c.execute_command("SET", "r", "x" * 100)
+    want = {"f": b"embstr", "i": b"int", "e": b"embstr", "r": b"raw"}
+    for key, enc in want.items():
+        assert c.execute_command("OBJECT", "ENCODING", key) == enc, key
+        assert c.execute_command("EXPIRE", key, "100") == 1
+        assert c.execute_command("OBJECT", "ENCODING", key) == enc, key
+        assert c.execute_command("PERSIST", key) == 1
+        assert c.execute_command("OBJECT", "ENCODING", key) == enc, key
+    assert c.execute_command("GET", "f") == b"3"
+
+
 def test_multiple_dbs(server, c):
     c.execute_command("SET", "k", "v0")
     c2 = server.client()

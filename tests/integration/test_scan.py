@@ -180,6 +180,37 @@ def test_scan_cursor_forms_redis_accepts(c):
         assert keys in ([], [b"k"])
 
 
+def test_cursor_syntax_same_for_every_scan(c):
+    """SCAN, HSCAN, SSCAN and ZSCAN read the cursor with one parser (checked against
+    redis-server 7.0.15: the empty string is 0, leading zeros of any length are fine,
+    a bare sign, a leading space, trailing junk and 2^64 are not)."""
+    c.execute_command("HSET", "h", "f", "v")
+    c.execute_command("SADD", "s", "m")
+    c.execute_command("ZADD", "z", "1", "m")
+    for cmd in (["SCAN"], ["HSCAN", "h"], ["SSCAN", "s"], ["ZSCAN", "z"]):
+        for cur in ("", "0", "+0", "-0", "0" * 41):
+            cursor, items = c.execute_command(*cmd, cur, "COUNT", "1000")
+            assert cursor == b"0" and items, (cmd, cur)
+        for bad in (" 0", "+", "-", "1abc", "0x1", "18446744073709551616"):
+            assert err(c, *cmd, bad) == "invalid cursor", (cmd, bad)
+        # on a missing key the cursor is still checked first
+        if len(cmd) == 2:
+            assert err(c, cmd[0], "missing", "+") == "invalid cursor", cmd
+            assert c.execute_command(cmd[0], "missing", "", "COUNT", "0") == [b"0", []], cmd
+
+
+def test_cursor_ends_at_nul_for_every_scan(server, c):
+    """A cursor's string ends at its first NUL byte, as strtoul reads Redis's string."""
+    c.execute_command("HSET", "h", "f", "v")
+    c.execute_command("SADD", "s", "m")
+    reqs = [(b"SCAN", None), (b"HSCAN", b"h"), (b"SSCAN", b"s")]
+    for cmd, key in reqs:
+        args = [cmd] + ([key] if key else []) + [b"0\x00junk"]
+        data = b"*%d\r\n" % len(args) + b"".join(b"$%d\r\n%s\r\n" % (len(a), a) for a in args)
+        raw = server.raw(data, expect=12, timeout=0.5)
+        assert raw.startswith(b"*2\r\n$1\r\n0\r\n*"), (cmd, raw)
+
+
 def test_scan_huge_count(c):
     fill(c, "h%d", 10)
     cursor, keys = c.execute_command("SCAN", "0", "COUNT", "9223372036854775807")
