@@ -12,6 +12,7 @@
 #include "persist/aof.h"
 #include "client.h"
 #include "config.h"
+#include "db/db.h"
 #include "db/notify.h"
 #include "persist/aof_emit.h"
 #include "persist/aof_int.h"
@@ -19,6 +20,7 @@
 #include "util/alloc.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/numparse.h"
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -544,6 +546,27 @@ const char *aof_write_denied(void) {
 /* ---- keyspace listener: expired and evicted keys become DEL ---- */
 
 static void aof_capture_event(const char *event, const char *key, size_t klen);
+static _Thread_local int capturing; /* a write command is running on this thread */
+
+/* A change made outside a dispatched write command (the memcache front end): record
+ * the key's resulting state — SET with its TTL, or DEL. (The shard lock is held.) */
+static void aof_feed_key_state(int dbid, const char *key, size_t klen) {
+    struct db *db = db_get(dbid);
+    entry *e = db ? db_find(db, key, klen, LOOKUP_NOTOUCH) : NULL;
+    if (!e) {
+        struct arg argv[2] = {{(char *)"DEL", 3}, {(char *)key, klen}};
+        aof_feed(dbid, 2, argv);
+        return;
+    }
+    if (entry_type(e) != OBJ_STRING) return; /* only strings change outside dispatch */
+    char tmp[24], ms[24];
+    const char *p;
+    size_t len;
+    entry_string(e, tmp, &p, &len);
+    int n = entry_has_expire(e) ? num_ll_to_str(ms, entry_expire(e)) : 0;
+    struct arg argv[5] = {{(char *)"SET", 3}, {(char *)key, klen}, {(char *)p, len}, {(char *)"PXAT", 4}, {ms, (size_t)n}};
+    aof_feed(dbid, entry_has_expire(e) ? 5 : 3, argv);
+}
 
 static void aof_listener(int dbid, const char *key, size_t klen, int type, const char *event) {
     if (!aof_stream_on()) return;
@@ -551,6 +574,10 @@ static void aof_listener(int dbid, const char *key, size_t klen, int type, const
     if (type == NOTIFY_EXPIRED || type == NOTIFY_EVICTED) {
         struct arg argv[2] = {{(char *)"DEL", 3}, {(char *)key, klen}};
         aof_feed(dbid, 2, argv);
+        return;
+    }
+    if (!capturing) {
+        aof_feed_key_state(dbid, key, klen);
         return;
     }
     aof_capture_event(event, key, klen);
@@ -564,8 +591,6 @@ static _Thread_local struct {
     char *key[CAPTURE_MAX];
     size_t klen[CAPTURE_MAX];
 } cap;
-
-static _Thread_local int capturing; /* a write command is running on this thread */
 
 void aof_command_begin(void) {
     aof_capture_reset();

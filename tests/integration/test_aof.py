@@ -507,3 +507,32 @@ def test_multi_exec_is_one_group(datadir, make_server):
     c2 = client(s2)
     assert c2.get("t1") is None and c2.get("t2") is None
     assert "Revert incomplete MULTI/EXEC transaction" in s2.read_log()
+
+
+def test_memcache_writes_are_persisted(datadir, make_server):
+    """The memcache front end writes outside dispatch: its changes still reach the AOF
+    (as SET/DEL of the key's resulting state) and RDB snapshots."""
+    import socket as _socket
+
+    mport = free_port()
+    s = make_server(args=aof_args(datadir, "--memcached-port", str(mport), "--appendfsync", "always"))
+
+    def mc(cmd):
+        with _socket.create_connection(("127.0.0.1", mport), timeout=5) as m:
+            m.sendall(cmd)
+            return m.recv(4096)
+
+    assert mc(b"set mk 0 0 5\r\nhello\r\n") == b"STORED\r\n"
+    assert mc(b"set gone 0 0 1\r\nx\r\n") == b"STORED\r\n"
+    assert mc(b"delete gone\r\n") == b"DELETED\r\n"
+    assert mc(b"set ttl 0 1000 1\r\ny\r\n") == b"STORED\r\n"
+    assert mc(b"set n 0 0 2\r\n10\r\n") == b"STORED\r\n"
+    assert mc(b"incr n 5\r\n") == b"15\r\n"
+    assert mc(b"append mk 0 0 1\r\n!\r\n") == b"STORED\r\n"
+    c = client(s)
+    c.execute_command("SAVE")
+    s.stop()
+    s2 = make_server(args=aof_args(datadir))
+    c2 = client(s2)
+    assert c2.get("mk") == b"hello!" and c2.get("gone") is None and c2.get("n") == b"15"
+    assert 990 <= c2.ttl("ttl") <= 1000
