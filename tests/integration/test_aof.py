@@ -402,17 +402,19 @@ def _kill9_round(d, seed):
     for t in ts:
         t.join()
     s2 = Server(args=aof_args(d))
-    c = s2.client()
-    total = 0
-    for i in range(20):
-        got = c.lrange("w%d:%d" % (seed, i), 0, -1)
-        # every acknowledged element, in order; at most the one in flight beyond
-        assert len(got) >= acked[i], (i, len(got), acked[i])
-        assert len(got) <= acked[i] + 1
-        assert got == [b"%d" % k for k in range(len(got))]
-        total += acked[i]
-    c.close()
-    s2.stop()
+    try:
+        c = s2.client()
+        total = 0
+        for i in range(20):
+            got = c.lrange("w%d:%d" % (seed, i), 0, -1)
+            # every acknowledged element, in order; at most the one in flight beyond
+            assert len(got) >= acked[i], (i, len(got), acked[i])
+            assert len(got) <= acked[i] + 1
+            assert got == [b"%d" % k for k in range(len(got))]
+            total += acked[i]
+        c.close()
+    finally:
+        s2.stop()
     s2.check_clean()
     return total
 
