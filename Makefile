@@ -38,7 +38,7 @@ FUZZ_SECONDS ?= 20
 FUZZF        := -std=c11 -D_GNU_SOURCE -Isrc -g -O1 -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=undefined -DWARDEN_NO_JEMALLOC
 FUZZ_TARGETS := build/fuzz/fuzz_resp build/fuzz/fuzz_glob build/fuzz/fuzz_memcache build/fuzz/fuzz_rdb_load \
-                build/fuzz/fuzz_dump_payload build/fuzz/fuzz_aof_load
+                build/fuzz/fuzz_dump_payload build/fuzz/fuzz_aof_load build/fuzz/fuzz_crypt_load
 
 .PHONY: all run test unit integration asan-integration bench bench-pubsub bench-tls deps deps-check clean asan lint fuzz
 all: deps-check build/warden build/warden-check
@@ -123,6 +123,11 @@ build/fuzz/fuzz_aof_load: fuzz/fuzz_aof_load.c $(FUZZ_PERSIST)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZF) -o $@ $^ $(filter-out -ljemalloc,$(LIBS))
 
+build/fuzz/fuzz_crypt_load: fuzz/fuzz_crypt_load.c src/persist/crypt.c src/persist/pstream.c src/persist/crc64.c \
+                           src/util/alloc.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZF) -o $@ $^ -lcrypto
+
 build/fuzz/fuzz_dump_payload: fuzz/fuzz_dump_payload.c $(FUZZ_PERSIST)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZF) -o $@ $^ $(filter-out -ljemalloc,$(LIBS))
@@ -130,7 +135,7 @@ build/fuzz/fuzz_dump_payload: fuzz/fuzz_dump_payload.c $(FUZZ_PERSIST)
 # Each target runs FUZZ_SECONDS from its seed corpus (new inputs go to fuzz/corpus-run/,
 # which git ignores); a crash leaves its input in build/fuzz/ and fails the target.
 fuzz: $(FUZZ_TARGETS)
-	@set -e; for t in resp glob memcache rdb_load dump_payload aof_load; do \
+	@set -e; for t in resp glob memcache rdb_load dump_payload aof_load crypt_load; do \
 	    mkdir -p fuzz/corpus-run/$$t; \
 	    echo "== fuzz_$$t for $(FUZZ_SECONDS)s"; \
 	    build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -dict=fuzz/$$t.dict \
