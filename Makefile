@@ -58,7 +58,7 @@ TSAN_TMP  := build/tsan/tmp
 
 .PHONY: all run test unit integration asan-integration bench bench-pubsub bench-tls deps deps-check clean asan lint fuzz fuzz-build \
         fuzz-check tsan tsan-test valgrind-test dist clang print-release-flags
-all: deps-check build/warden
+all: deps-check build/warden build/warden-check
 
 deps-check:
 	@scripts/install-deps.sh --check-or-install
@@ -107,6 +107,10 @@ build/clang/warden: $(CLANG_OBJS)
 build/clang/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	clang $(BASE) $(HARDEN) -MMD -MP -c -o $@ $<
+
+# warden-check: offline verification (and decryption) of RDB/AOF files.
+build/warden-check: tools/warden_check.c $(filter-out build/obj/main.o,$(OBJS))
+	$(CC) $(BASE) $(HARDEN) $(HARDLD) -o $@ $^ $(LIBS)
 
 asan: deps-check build/asan/warden
 build/asan/warden: $(ASAN_OBJS)
@@ -202,6 +206,26 @@ build/fuzz/fuzz_%: fuzz/fuzz_%.c $(wildcard fuzz/*.h) build/fuzz/libwarden.a
 
 fuzz-build: deps-check $(FUZZ_TARGETS)
 
+# The RDB loader and every value codec it registers: the codecs build real values
+# (lists, hashes...), which read the configuration, so these link all of src/ but main.
+FUZZ_PERSIST := $(filter-out src/main.c,$(SRCS))
+build/fuzz/fuzz_rdb_load: fuzz/fuzz_rdb_load.c $(FUZZ_PERSIST)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZF) -o $@ $^ $(filter-out -ljemalloc,$(LIBS))
+
+build/fuzz/fuzz_aof_load: fuzz/fuzz_aof_load.c $(FUZZ_PERSIST)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZF) -o $@ $^ $(filter-out -ljemalloc,$(LIBS))
+
+build/fuzz/fuzz_crypt_load: fuzz/fuzz_crypt_load.c src/persist/crypt.c src/persist/pstream.c src/persist/crc64.c \
+                           src/util/alloc.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZF) -o $@ $^ -lcrypto
+
+build/fuzz/fuzz_dump_payload: fuzz/fuzz_dump_payload.c $(FUZZ_PERSIST)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZF) -o $@ $^ $(filter-out -ljemalloc,$(LIBS))
+
 # Each target runs FUZZ_SECONDS from its seed corpus (new inputs go to fuzz/corpus-run/,
 # which git ignores); a crash leaves its input in build/fuzz/artifacts/ and fails the run.
 fuzz: fuzz-build
@@ -221,6 +245,7 @@ bench: all
 	bench/run.sh
 	bench/types-bench.sh
 	bench/pubsub-bench.sh
+	bench/persist-bench.sh
 	bench/memcache-bench.sh
 
 # Pub/Sub and MULTI/EXEC against redis-server only (bench/RESULTS-pubsub.md).

@@ -92,6 +92,10 @@ struct client {
     const struct conn_transport *tr;
     void *tls;                           /* transport state, owned by the transport */
     int transport_ready;                 /* handshake done (transports without one: unused) */
+    /* appendfsync always: the reply waits until the AOF is durable up to here (persist/aof.h) */
+    unsigned long long aof_needed;
+    struct client *aof_wait_next;        /* worker's list of replies held for the AOF */
+    int aof_waiting;                     /* on that list */
 };
 
 /* Accessors commands use. */

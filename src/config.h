@@ -120,6 +120,7 @@ struct server_config {
     _Atomic int rdbchecksum;
     _Atomic int stop_writes_on_bgsave_error;
     _Atomic int rdb_del_sync_files;
+    _Atomic int rdb_save_incremental_fsync;
     _Atomic int sanitize_dump_payload;  /* 0 no, 1 yes, 2 clients */
     _Atomic int shutdown_timeout;
     _Atomic int shutdown_on_sigint;     /* SHUTDOWN_* flags */
@@ -161,6 +162,8 @@ struct server_config {
     _Atomic int memcached_port;         /* 0 = off */
     _Atomic int memcached_tls_port;     /* refused until TLS exists */
     _Atomic long long item_size_max;    /* bytes: the largest memcache item */
+    char *encryption_key_file;          /* encryption at rest (persist/crypt.h) */
+    char *encryption_old_key_files;     /* space-separated, for reading only */
     char *config_file;                  /* absolute path of the file we started from, or NULL */
 };
 

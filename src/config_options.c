@@ -15,6 +15,7 @@
 #include "acl/auth_throttle.h"
 #include "config.h"
 #include "config_int.h"
+#include "persist/aof.h"
 #include "util/log.h"
 #include <ctype.h>
 #include <errno.h>
@@ -59,14 +60,10 @@ static const struct config_enum tls_auth_user_enum[] = {{"off", 0}, {"CN", 1}, {
 
 /* ---- checks: refuse values that ask for a feature Warden does not have yet ---- */
 
-static int appendonly_check(const struct config_option *o, long long v, char *err, size_t errlen) {
+/* CONFIG SET appendonly: start (with a rewrite that writes the base) or stop the AOF. */
+static int appendonly_apply(const struct config_option *o, char *err, size_t errlen) {
     (void)o;
-    if (v) {
-        snprintf(err, errlen, "appendonly yes needs the append-only file, which this Warden build does not "
-                              "have yet; refusing rather than silently losing durability");
-        return -1;
-    }
-    return 0;
+    return aof_config_set(server_config.appendonly, err, errlen);
 }
 
 static int cluster_enabled_check(const struct config_option *o, long long v, char *err, size_t errlen) {
@@ -335,7 +332,7 @@ const struct config_option config_options[] = {
     BOOL_("rdbchecksum", NULL, IMM, F(rdbchecksum), "yes"),
     BOOL_("stop-writes-on-bgsave-error", NULL, 0, F(stop_writes_on_bgsave_error), "yes"),
     BOOL_("rdb-del-sync-files", NULL, 0, F(rdb_del_sync_files), "no"),
-    BOOL_("rdb-save-incremental-fsync", NULL, NOOP, NULL, "yes"),
+    BOOL_("rdb-save-incremental-fsync", NULL, 0, F(rdb_save_incremental_fsync), "yes"),
     ENUM_("sanitize-dump-payload", NULL, 0, F(sanitize_dump_payload), "no", sanitize_enum),
     INT_("shutdown-timeout", NULL, 0, F(shutdown_timeout), "10", 0, IMAX),
     SPECIAL_("shutdown-on-sigint", NULL, CFG_MULTI_ARG, F(shutdown_on_sigint), "default",
@@ -343,9 +340,12 @@ const struct config_option config_options[] = {
     SPECIAL_("shutdown-on-sigterm", NULL, CFG_MULTI_ARG, F(shutdown_on_sigterm), "default",
              .parse = config_shutdown_parse, .format = config_shutdown_format),
     /* ---- append-only file (waiting for the AOF) ---- */
-    BOOL_("appendonly", NULL, 0, F(appendonly), "no", .check = appendonly_check),
+    BOOL_("appendonly", NULL, 0, F(appendonly), "no", .apply = appendonly_apply),
     STR_("appendfilename", NULL, IMM, F(appendfilename), "appendonly.aof", .check_str = filename_check),
     STR_("appenddirname", NULL, IMM, F(appenddirname), "appendonlydir", .check_str = dirname_check),
+    /* Warden: encryption at rest of RDB and AOF files (start-up only: keys are checked then) */
+    STR_("encryption-key-file", NULL, IMM | CFG_SENSITIVE, F(encryption_key_file), ""),
+    STR_("encryption-old-key-files", NULL, IMM | CFG_SENSITIVE, F(encryption_old_key_files), ""),
     ENUM_("appendfsync", NULL, 0, F(appendfsync), "everysec", appendfsync_enum),
     BOOL_("no-appendfsync-on-rewrite", NULL, 0, F(no_appendfsync_on_rewrite), "no"),
     INT_("auto-aof-rewrite-percentage", NULL, 0, F(auto_aof_rewrite_percentage), "100", 0, IMAX),

@@ -22,6 +22,7 @@
 #include "net/registry.h"
 #include "net/worker.h"
 #include "pubsub/pubsub.h"
+#include "persist/persist.h"
 #include "stats.h"
 #include "types/set.h"
 #include "types/zset.h"
@@ -189,6 +190,7 @@ static void server_cron(void) {
     db_active_expire_cycle(budget);
     info_cron(); /* INFO's sampled rates and peaks */
     mc_cron();
+    persist_cron();
 }
 
 void server_init_engine(int stat_slots) {
@@ -247,6 +249,8 @@ int server_main(int argc, char **argv) {
     server_init_engine(STATS_MAX_THREADS < threads + 2 ? STATS_MAX_THREADS : threads + 2);
     if (server_setup_acl() != 0) return 1;
     if (tls_init() != 0) return 1;
+    persist_init();
+    if (persist_load_at_startup() != 0) return 1;
     if (listen_open_all() != 0) return 1;
     server_write_pidfile();
 
@@ -283,8 +287,14 @@ int server_main(int argc, char **argv) {
                     log_notice("Received SIGHUP: reopening the audit log");
                     audit_reopen();
                 } else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
-                    log_warning("Received %s scheduling shutdown...", si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
-                    running = 0;
+                    const char *name = si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM";
+                    log_warning("Received %s scheduling shutdown...", name);
+                    /* the final save (when save points exist); if it fails, keep serving as Redis */
+                    int how = si.ssi_signo == SIGINT ? server_config.shutdown_on_sigint : server_config.shutdown_on_sigterm;
+                    if (persist_prepare_shutdown(how & (SHUTDOWN_SAVE | SHUTDOWN_NOSAVE)) == 0 || (how & SHUTDOWN_FORCE))
+                        running = 0;
+                    else log_warning("%s received but errors trying to shut down the server, check the logs for "
+                                     "more information", name);
                 }
             } else if (tag == TAG_SHUTDOWN) {
                 uint64_t v;
@@ -305,6 +315,7 @@ int server_main(int argc, char **argv) {
     /* graceful: stop accepting, let workers send what is pending, close, exit 0 */
     listen_close_all();
     workers_stop();
+    persist_stop();
     db_lazyfree_stop();
     if (server_config.pidfile && server_config.pidfile[0]) unlink(server_config.pidfile);
     log_warning("Warden is now ready to exit, bye bye...");

@@ -10,6 +10,7 @@
  * XOR so the result does not depend on iteration order, shown as 40 hex digits
  * (all zeros for an empty dataset). It walks the keyspace one shard at a time. */
 #include "cmd/debug.h"
+#include "persist/persist.h"
 #include "client.h"
 #include "cmd/dispatch.h"
 #include "cmd/families.h"
@@ -364,7 +365,25 @@ struct debug_sub {
     int keys_from;          /* first key argument (locked by the lockspec), 0: none */
 };
 
+/* DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, empty, load back (persist.h). */
+static void debug_reload_command(struct client *c) {
+    int flags = 0;
+    for (int i = 2; i < c->argc; i++) {
+        if (arg_eq(&c->argv[i], "MERGE")) flags |= PERSIST_RELOAD_MERGE;
+        else if (arg_eq(&c->argv[i], "NOFLUSH")) flags |= PERSIST_RELOAD_NOFLUSH;
+        else if (arg_eq(&c->argv[i], "NOSAVE")) flags |= PERSIST_RELOAD_NOSAVE;
+        else {
+            reply_error(&c->out, "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+            return;
+        }
+    }
+    char err[256];
+    if (persist_debug_reload_ex(flags, err, sizeof(err)) != 0) reply_error(&c->out, err);
+    else reply_ok(&c->out);
+}
+
 static const struct debug_sub debug_subs[] = {
+    {"reload", debug_reload_command, 2, 5, 0},
     {"help", debug_help, 2, 2, 0},
     {"digest", debug_digest_command, 2, 2, 0},
     {"digest-value", debug_digest_value_command, 2, 0, 2},
@@ -378,7 +397,7 @@ static const struct debug_sub debug_subs[] = {
 };
 #define NDEBUG_SUBS (sizeof(debug_subs) / sizeof(debug_subs[0]))
 
-static const char *const debug_not_yet[] = {"reload", "loadaof", "jmap", "change-repl-id", "restart",
+static const char *const debug_not_yet[] = {"loadaof", "jmap", "change-repl-id", "restart",
                                             "crash-and-recover", "config-rewrite-force-all"};
 static const char *const debug_refused[] = {"segfault", "panic", "assert", "oom", "leak"};
 

@@ -15,6 +15,8 @@
 #include "db/lockset.h"
 #include "net/limits.h"
 #include "net/worker.h"
+#include "persist/aof.h"
+#include "persist/persist.h"
 #include "pubsub/pubsub.h"
 #include "stats.h"
 #include "util/clock.h"
@@ -252,8 +254,17 @@ void dispatch_call(struct client *c, const struct command *cmd) {
     unsigned long long errors_before = c->out.errors;
     const struct command *outer = current_cmd; /* EXEC runs commands inside a command */
     current_cmd = cmd;
+    int aof = (cmd->flags & CMD_WRITE) && aof_enabled();
+    long long dirty_before = aof ? atomic_load_explicit(&stats_mine()->dirty, memory_order_relaxed) : 0;
+    if (aof) aof_command_begin();
     cmd->proc(c);
     current_cmd = outer;
+    /* a write that changed something goes to the AOF while its locks are still held, so
+     * the file orders it exactly as the keyspace did */
+    if (aof) {
+        if (atomic_load_explicit(&stats_mine()->dirty, memory_order_relaxed) != dirty_before) aof_propagate(c, cmd);
+        else aof_discard_notes();
+    }
     long long took = clock_mono_us() - start;
     struct command_stats *st = command_stats_mine(cmd);
     atomic_store_explicit(&st->calls, atomic_load_explicit(&st->calls, memory_order_relaxed) + 1, memory_order_relaxed);
@@ -352,6 +363,16 @@ void dispatch_command(struct client *c) {
         dispatch_reject(c, cmd);
         goto done;
     }
+    {
+        /* MISCONF after a failed background save or AOF write: writes (and PING, as
+         * Redis) refused */
+        const char *deny = persist_write_denied();
+        if (deny && ((cmd->flags & CMD_WRITE) || !strcmp(cmd->fullname, "ping"))) {
+            reply_error(&c->out, deny);
+            dispatch_reject(c, cmd);
+            goto done;
+        }
+    }
     if ((fl & CLIENT_PUBSUB) && c->resp == 2 && !pubsub_allowed_in_context(cmd)) {
         reply_errorf(&c->out, "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET "
                               "are allowed in this context", cmd->fullname);
@@ -365,8 +386,26 @@ void dispatch_command(struct client *c) {
     lockset_clear(ls);
     dispatch_collect_locks(c, cmd, ls);
     lockset_acquire(ls);
-    dispatch_call(c, cmd);
+    uint64_t aof_before = aof_thread_offset();
+    /* EXEC runs its queued writes under this lockset: it counts as a write here, and
+     * its writes reach the AOF as one MULTI/EXEC group */
+    int is_exec = !(cmd->flags & CMD_WRITE) && cmd->proc && !strcmp(cmd->fullname, "exec");
+    /* a running snapshot saves this command's shards before they change (persist/snapshot.h) */
+    if (!((cmd->flags & CMD_WRITE) || is_exec) || !atomic_load_explicit(&db_write_gate, memory_order_relaxed) ||
+        persist_gate_command(c, cmd, ls) == 0) {
+        if (is_exec) aof_group_begin();
+        dispatch_call(c, cmd);
+        if (is_exec) aof_group_end();
+    }
     lockset_release(ls);
+    /* appendfsync always: this reply waits until everything in the AOF so far is on disk
+     * (its own writes, and any write it may have read), as Redis sends every reply
+     * after the fsync of its event loop round */
+    if (aof_thread_offset() != aof_before) c->aof_needed = aof_thread_offset();
+    if (server_config.appendfsync == APPENDFSYNC_ALWAYS && aof_enabled()) {
+        uint64_t all = aof_appended_offset();
+        if (all > c->aof_needed && all > aof_durable_offset()) c->aof_needed = all;
+    }
     db_set_command_time(0);
     if (audit_enabled()) dispatch_audit(c, cmd);
     /* clients blocked on keys this command fed are served now, before its reply leaves */

@@ -21,4 +21,6 @@ extern struct command list_commands[];       /* cmd/list_cmd.c */
 extern struct command hash_commands[];       /* cmd/hash_cmd.c */
 extern struct command multi_commands[];      /* cmd/multi.c */
 extern struct command pubsub_commands[];     /* cmd/pubsub_cmd.c */
+extern struct command persist_commands[];    /* cmd/persist_cmd.c (SAVE, BGSAVE) */
+extern struct command dump_commands[];       /* cmd/dump_cmd.c (DUMP, RESTORE) */
 #endif

@@ -18,6 +18,7 @@
 #include "db/db.h"
 #include "net/registry.h"
 #include "pubsub/pubsub.h"
+#include "persist/persist.h"
 #include "server.h"
 #include "stats.h"
 #include "util/alloc.h"
@@ -225,18 +226,9 @@ static void info_memory(struct textbuf *b) {
 }
 
 static void info_persistence(struct textbuf *b) {
-    textbuf_printf(b,
-                   "loading:0\r\nasync_loading:0\r\ncurrent_cow_peak:0\r\ncurrent_cow_size:0\r\n"
-                   "current_cow_size_age:0\r\ncurrent_fork_perc:0.00\r\ncurrent_save_keys_processed:0\r\n"
-                   "current_save_keys_total:0\r\nrdb_changes_since_last_save:%lld\r\nrdb_bgsave_in_progress:0\r\n"
-                   "rdb_last_save_time:%lld\r\nrdb_last_bgsave_status:ok\r\nrdb_last_bgsave_time_sec:-1\r\n"
-                   "rdb_current_bgsave_time_sec:-1\r\nrdb_saves:0\r\nrdb_last_cow_size:0\r\n"
-                   "rdb_last_load_keys_expired:0\r\nrdb_last_load_keys_loaded:0\r\naof_enabled:0\r\n"
-                   "aof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0\r\naof_last_rewrite_time_sec:-1\r\n"
-                   "aof_current_rewrite_time_sec:-1\r\naof_last_bgrewrite_status:ok\r\naof_rewrites:0\r\n"
-                   "aof_rewrites_consecutive_failures:0\r\naof_last_write_status:ok\r\naof_last_cow_size:0\r\n"
-                   "module_fork_in_progress:0\r\nmodule_fork_last_cow_size:0\r\n",
-                   STATS_SUM(dirty), server_info.start_time_ms / 1000);
+    char buf[2048];
+    persist_info(buf, sizeof(buf));
+    textbuf_puts(b, buf);
 }
 
 static void info_stats(struct textbuf *b) {

@@ -22,6 +22,7 @@
 #include "db/db.h"
 #include "db/lockset.h"
 #include "db/notify.h"
+#include "persist/persist.h"
 #include "stats.h"
 #include "util/alloc.h"
 #include "util/clock.h"
@@ -471,7 +472,10 @@ static void flushall_command(struct client *c) {
         removed += db_size_all(db);
         db_flush(db, async);
     }
-    STAT_ADD(dirty, removed + 1);
+    /* as Redis: with save points, an empty snapshot replaces the old one at once */
+    STAT_ADD(dirty, removed);
+    persist_after_flushall();
+    STAT_ADD(dirty, 1);
     reply_ok(&c->out);
 }
 

@@ -8,6 +8,7 @@
 #include "cmd/table.h"
 #include "config.h"
 #include "db/db.h"
+#include "persist/persist.h"
 #include "server.h"
 #include "stats.h"
 #include "util/alloc.h"
@@ -25,9 +26,8 @@ static void time_command(struct client *c) {
     reply_bulk_ll(&c->out, us % 1000000);
 }
 
-/* Until persistence exists, the last "save" is the start of the process (as Redis
- * reports for a server that never saved). */
-static void lastsave_command(struct client *c) { reply_int(&c->out, server_info.start_time_ms / 1000); }
+/* The last successful save (the start of the process if none, as Redis reports). */
+static void lastsave_command(struct client *c) { reply_int(&c->out, persist_lastsave()); }
 
 #define SHUT_NOSAVE 1
 #define SHUT_SAVE 2
@@ -58,8 +58,10 @@ static void shutdown_command(struct client *c) {
         reply_error(&c->out, "ERR No shutdown in progress.");
         return;
     }
-    if (flags & SHUT_SAVE) {
-        reply_error(&c->out, "ERR SHUTDOWN SAVE is not available yet in Warden: persistence has not landed");
+    /* the final save (SAVE, or save points unless NOSAVE); refuse to exit if it fails */
+    int how = ((flags & SHUT_SAVE) ? PERSIST_SHUTDOWN_SAVE : 0) | ((flags & SHUT_NOSAVE) ? PERSIST_SHUTDOWN_NOSAVE : 0);
+    if (persist_prepare_shutdown(how) != 0 && !(flags & SHUT_FORCE)) {
+        reply_error(&c->out, "ERR Errors trying to SHUTDOWN. Check logs.");
         return;
     }
     server_request_shutdown(); /* the main thread logs it and stops gracefully */

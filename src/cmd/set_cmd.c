@@ -11,6 +11,7 @@
 #include "cmd/families.h"
 #include "db/db.h"
 #include "db/notify.h"
+#include "persist/aof.h"
 #include "types/set.h"
 #include "util/alloc.h"
 #include "util/numparse.h"
@@ -131,6 +132,7 @@ static void pop_one(struct client *c, entry *e) {
     reply_bulk(&c->out, p, len);
     /* the reply holds a copy; p may point into the member that is now removed */
     char *copy = wmemdup(p, len);
+    aof_note_member(copy, len); /* the AOF records SREM of what was popped */
     set_remove(e, copy, len);
     wfree(copy);
 }

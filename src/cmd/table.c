@@ -33,7 +33,8 @@ static struct command *family_list[] = {connection_commands, server_commands, cl
                                         expire_commands,     string_commands,     bits_commands,
                                         acl_commands,        list_commands,       hash_commands,
                                         set_commands,        zset_commands,       sort_commands,
-                                        multi_commands,      pubsub_commands};
+                                        multi_commands,      pubsub_commands,     persist_commands,
+                                        dump_commands};
 
 static void table_add_id(struct command *c) {
     by_id = wrealloc(by_id, (size_t)(nids + 1) * sizeof(*by_id));

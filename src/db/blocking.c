@@ -21,6 +21,9 @@
  *   same key) sees it; one that precedes it was already visible to the blocker's own
  *   check of the key. */
 #include "db/blocking.h"
+#include "persist/aof.h"
+#include "persist/snapshot.h"
+#include "stats.h"
 #include "client.h"
 #include "cmd/dispatch.h"
 #include "cmd/table.h"
@@ -409,8 +412,21 @@ static int blocking_retry(struct blocked *b) {
     dispatch_collect_locks(&shadow, b->cmd, ls);
     lockset_acquire(ls);
     db_set_command_time(clock_ms());
+    /* persistence: a running snapshot saves these shards first; the pop goes to the AOF */
+    snapshot_before_write_lockset(ls);
+    int aof = aof_enabled();
+    long long dirty_before = aof ? atomic_load_explicit(&stats_mine()->dirty, memory_order_relaxed) : 0;
+    uint64_t aof_before = aof_thread_offset();
+    if (aof) aof_command_begin();
     b->cmd->proc(&shadow);
     int served = !b->not_served;
+    if (aof && served && atomic_load_explicit(&stats_mine()->dirty, memory_order_relaxed) != dirty_before)
+        aof_propagate(&shadow, b->cmd);
+    else if (aof)
+        aof_discard_notes();
+    /* appendfsync always: the reply goes out through another worker's mailbox, so make
+     * the record durable before it can leave */
+    if (aof_thread_offset() != aof_before) aof_wait_offset(aof_thread_offset());
 
     /* settle the waiter before the shard locks go: a write that follows must find it
      * WAITING again (or gone), never SERVING */

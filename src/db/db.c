@@ -10,6 +10,8 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
+_Atomic int db_write_gate;
+static struct db_cow_hooks cow_hooks;
 static struct db *dbs;
 static int dbs_count;
 static _Thread_local long long command_time_ms;
@@ -49,8 +51,17 @@ void db_update_lru_clock(void) {
     atomic_store_explicit(&lru_clock, (uint32_t)(clock_ms() / 1000) & 0xFFFFFF, memory_order_relaxed);
 }
 
+void db_set_cow_hooks(const struct db_cow_hooks *h) { cow_hooks = *h; }
+
+void db_cow_before_write_slow(int dbid, uint32_t shard) {
+    if (cow_hooks.before_write) cow_hooks.before_write(dbid, shard);
+}
+
 /* Unlink and free an expired entry found at `link`, with its event. */
 static void db_expire_now(struct db *db, struct shard *sh, entry **link, int table) {
+    /* a running snapshot whose instant predates the expiry must still see the key; the
+     * hook only reads the table (ktable_scan), so `link` stays valid */
+    db_cow_before_write(db->id, (uint32_t)(sh - db->shards));
     entry *e = ktable_unlink(&sh->kt, link, table);
     sh->volatile_keys--;
     STAT_INC(expired_keys);
@@ -257,7 +268,11 @@ void db_flush(struct db *db, int async) {
     for (uint32_t s = 0; s < DB_SHARDS; s++) {
         struct shard *sh = &db->shards[s];
         int took = shard_lock_once(db->id, s);
-        if (async) db_lazyfree_table(&sh->kt);
+        /* a running snapshot that has not saved this shard takes the old table as it is */
+        int adopted = (atomic_load_explicit(&db_write_gate, memory_order_relaxed) & DB_GATE_COW) &&
+                      cow_hooks.adopt_table && cow_hooks.adopt_table(db->id, s, &sh->kt);
+        if (adopted) ktable_init(&sh->kt);
+        else if (async) db_lazyfree_table(&sh->kt);
         else ktable_clear(&sh->kt);
         sh->volatile_keys = 0;
         sh->expire_cursor = 0;
@@ -268,6 +283,8 @@ void db_flush(struct db *db, int async) {
 void db_swap_contents(struct db *a, struct db *b) {
     watch_touch_swapdb(a->id, b->id);
     for (uint32_t s = 0; s < DB_SHARDS; s++) {
+        db_cow_before_write(a->id, s);
+        db_cow_before_write(b->id, s);
         struct shard *x = &a->shards[s], *y = &b->shards[s];
         struct ktable t = x->kt;
         x->kt = y->kt;

@@ -15,6 +15,7 @@
 #include "db/entry.h"
 #include "db/ktable.h"
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #define DB_SHARD_BITS 8
@@ -95,6 +96,26 @@ void db_active_expire_set_enabled(int on);
 void db_lazyfree_entry(entry *e);
 void db_lazyfree_table(struct ktable *kt); /* takes the table's contents */
 void db_lazyfree_start(void);
+
+/* ---- write gate for point-in-time snapshots (persist/snapshot.c) ----
+ * While a snapshot runs, a shard it has not serialized yet must be serialized before
+ * anything in it changes: every path that changes a shard calls db_cow_before_write
+ * with the shard lock held (dispatch does it for write commands right after taking
+ * their locks; expiry, flush and swap do it here). With no snapshot running the cost
+ * is one relaxed atomic load. DB_GATE_FROZEN: the final save before shutdown is done,
+ * so dispatch refuses further writes. */
+#define DB_GATE_COW 1
+#define DB_GATE_FROZEN 2
+extern _Atomic int db_write_gate;
+struct db_cow_hooks {
+    void (*before_write)(int dbid, uint32_t shard);                   /* shard lock held */
+    int (*adopt_table)(int dbid, uint32_t shard, struct ktable *kt);  /* flush: 1 = took the table */
+};
+void db_set_cow_hooks(const struct db_cow_hooks *h); /* at start-up, before threads */
+void db_cow_before_write_slow(int dbid, uint32_t shard);
+static inline void db_cow_before_write(int dbid, uint32_t shard) {
+    if (atomic_load_explicit(&db_write_gate, memory_order_relaxed) & DB_GATE_COW) db_cow_before_write_slow(dbid, shard);
+}
 void db_lazyfree_stop(void);
 long long db_lazyfree_pending(void);
 #endif

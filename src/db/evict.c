@@ -191,13 +191,16 @@ static int evict_delete(int dbid, const char *key, size_t klen, int policy, uint
         if (now_score < score) {
             *rescored = now_score;
             done = 2;
-        } else if ((e = db_take(db, key, klen)) != NULL) {
+        } else {
+            db_cow_before_write(dbid, s); /* a running snapshot saves the shard as it was first */
+            if ((e = db_take(db, key, klen)) == NULL) goto out;
             keyspace_event(dbid, key, klen, NOTIFY_EVICTED, "evicted");
             STAT_INC(evicted_keys);
             entry_free(e); /* synchronously: eviction must see the memory come back */
             done = 1;
         }
     }
+out:
     if (took) shard_unlock_taken(dbid, s);
     return done;
 }

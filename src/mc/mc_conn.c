@@ -23,6 +23,8 @@
 #include "mc/mc.h"
 #include "mc/mc_int.h"
 #include "net/worker.h"
+#include "persist/aof.h"
+#include "persist/snapshot.h"
 #include "stats.h"
 #include "util/alloc.h"
 #include "util/clock.h"
@@ -207,6 +209,7 @@ void mc_lock_keys(struct client *c, const char *const *keys, const size_t *lens,
     lockset_clear(ls);
     for (int i = 0; i < n; i++) lockset_add_key(ls, 0, keys[i], lens[i]);
     lockset_acquire(ls);
+    snapshot_before_write_lockset(ls); /* a running snapshot saves these shards first */
 }
 
 void mc_lock_key(struct client *c, const char *key, size_t klen) { mc_lock_keys(c, &key, &klen, 1); }
@@ -216,9 +219,17 @@ void mc_lock_db(struct client *c) {
     lockset_clear(ls);
     lockset_add_db(ls, 0);
     lockset_acquire(ls);
+    snapshot_before_write_lockset(ls);
 }
 
-void mc_unlock(struct client *c) { lockset_release(&c->worker->locks); }
+void mc_unlock(struct client *c) {
+    lockset_release(&c->worker->locks);
+    /* appendfsync always: the reply waits until the AOF holds what came before it */
+    if (server_config.appendfsync == APPENDFSYNC_ALWAYS && aof_enabled()) {
+        uint64_t all = aof_appended_offset();
+        if (all > c->aof_needed && all > aof_durable_offset()) c->aof_needed = all;
+    }
+}
 
 /* ---- sessions ---- */
 

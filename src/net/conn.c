@@ -11,6 +11,7 @@
 #include "net/tls.h"
 #include "net/transport.h"
 #include "net/worker.h"
+#include "persist/aof.h"
 #include "stats.h"
 #include "util/alloc.h"
 #include "util/clock.h"
@@ -114,6 +115,12 @@ struct client *conn_create(struct worker *w, int fd, int kind, struct limits_add
 }
 
 void conn_close(struct client *c) {
+    if (c->aof_waiting) { /* leave the worker's held-replies list */
+        struct client **pp = &c->worker->aof_waiting;
+        while (*pp && *pp != c) pp = &(*pp)->aof_wait_next;
+        if (*pp) *pp = c->aof_wait_next;
+        c->aof_waiting = 0;
+    }
     struct worker *w = c->worker;
     dispatch_client_closing(c);
     registry_remove(c);
@@ -157,6 +164,8 @@ static void conn_publish_sizes(struct client *c) {
 }
 
 int conn_flush(struct client *c) {
+    /* appendfsync always: the writes this reply acknowledges must be on disk first */
+    if (c->aof_needed) aof_client_wait(c);
     int rc = conn_flush_out(c);
     if (rc == 0) conn_publish_sizes(c);
     return rc;
@@ -340,7 +349,65 @@ static int conn_read(struct client *c) {
         conn_close(c); /* output limits, CLIENT KILL: the backlog is not sent */
         return -1;
     }
+    if (aof_client_must_wait(c)) {
+        /* group commit: held until the AOF is durable (conn_flush_aof_waiting) */
+        if (!c->aof_waiting) {
+            c->aof_waiting = 1;
+            c->aof_wait_next = w->aof_waiting;
+            w->aof_waiting = c;
+        }
+        return 0;
+    }
     return conn_flush(c);
+}
+
+/* Mail from the AOF writer: what this worker waited for is durable now (runs on the
+ * worker's own thread). */
+static void conn_aof_durable_mail(void *arg) {
+    struct worker *w = arg;
+    w->aof_notify_pending = 0;
+    conn_flush_aof_waiting(w);
+}
+
+/* Called by the AOF (its writer thread): hand the news to the worker's mailbox. */
+static void conn_aof_durable_post(void *arg) {
+    struct worker *w = arg;
+    worker_post(w, conn_aof_durable_mail, w);
+}
+
+void conn_flush_aof_waiting(struct worker *w) {
+    /* send every reply whose writes are durable; for the rest, ask to be told (the
+     * worker goes on serving other clients meanwhile, whose writes join the next fsync) */
+    uint64_t durable = aof_durable_offset(), need = 0;
+    struct client **pp = &w->aof_waiting;
+    while (*pp) {
+        struct client *c = *pp;
+        if (c->aof_needed <= durable || !aof_client_must_wait(c)) {
+            *pp = c->aof_wait_next;
+            c->aof_waiting = 0;
+            c->aof_wait_next = NULL;
+            c->aof_needed = 0;
+            conn_flush(c); /* may close c: it is off the list already */
+        } else {
+            if (c->aof_needed > need) need = c->aof_needed;
+            pp = &c->aof_wait_next;
+        }
+    }
+    if (!w->aof_waiting || w->aof_notify_pending) return;
+    if (aof_notify_when_durable(w->id, need, conn_aof_durable_post, w)) {
+        conn_flush_aof_waiting(w); /* became durable meanwhile */
+        return;
+    }
+    w->aof_notify_pending = 1;
+}
+
+/* Shutting down: wait for the AOF, then send everything held. */
+void conn_flush_aof_waiting_now(struct worker *w) {
+    uint64_t need = 0;
+    for (struct client *c = w->aof_waiting; c; c = c->aof_wait_next)
+        if (c->aof_needed > need) need = c->aof_needed;
+    if (need) aof_wait_offset(need);
+    conn_flush_aof_waiting(w);
 }
 
 void conn_handle_event(struct client *c, uint32_t events) {

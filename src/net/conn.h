@@ -25,4 +25,10 @@ void conn_close(struct client *c);
 void conn_retry_paused(struct worker *w);
 /* Process buffered input (e.g. after a pause or block ends). */
 void conn_resume(struct client *c);
+/* Owner thread, after a round of events: send the replies held back for the AOF
+ * (appendfsync always) whose writes are durable; ask the AOF to post a mail when the
+ * others are (group commit without blocking the worker). */
+void conn_flush_aof_waiting(struct worker *w);
+/* The same, waiting for the AOF first (shutdown). */
+void conn_flush_aof_waiting_now(struct worker *w);
 #endif

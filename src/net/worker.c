@@ -148,6 +148,7 @@ static void *worker_main(void *arg) {
             conn_handle_event(c, events[i].events);
         }
         if (mail) mailbox_drain(&w->mb);
+        if (w->aof_waiting) conn_flush_aof_waiting(w);
         long long now = clock_mono_us();
         if (now - w->last_cron_us >= 100000) {
             w->last_cron_us = now;
@@ -158,6 +159,7 @@ static void *worker_main(void *arg) {
     /* shutting down: give pending replies one chance to leave, then close everything */
     mailbox_drain(&w->mb);
     worker_run_batch_hooks();
+    if (w->aof_waiting) conn_flush_aof_waiting_now(w);
     while (w->clients) {
         /* conn_flush closes the client itself on a write error or a pending close */
         struct client *c = w->clients;

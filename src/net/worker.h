@@ -25,6 +25,8 @@ struct worker {
     struct lockset locks;   /* owner thread: the current command's shard locks */
     _Atomic int stop;
     long long last_cron_us;
+    struct client *aof_waiting;  /* owner thread: replies held until the AOF is durable */
+    int aof_notify_pending;      /* owner thread: the AOF will post a mail when durable */
 };
 
 int workers_start(int n);           /* main thread; returns 0 or -1 */

@@ -21,7 +21,9 @@ WARDEN_OWN = {"threads", "auth-failure-limit", "auth-failure-window", "audit-log
               "memcached-port", "memcached-tls-port", "item-size-max",
               # network hardening (docs/security.md)
               "maxclients-per-ip", "connection-rate-per-ip", "rate-limit-per-ip", "rate-limit-per-user",
-              "client-request-timeout", "tls-handshake-timeout", "tls-auth-clients-user"}
+              "client-request-timeout", "tls-handshake-timeout", "tls-auth-clients-user",
+              # encryption at rest (docs/persistence.md)
+              "encryption-key-file", "encryption-old-key-files"}
 
 
 def run_warden(args, stdin=None):
@@ -254,7 +256,6 @@ BAD_LINES = [
     ("rename-command GET", "Bad directive or wrong number of arguments"),
     ("user", "Bad directive or wrong number of arguments"),
     # features Warden does not have yet: refused with a clear message, never ignored
-    ("appendonly yes", "append-only file"),
     ("replicaof 10.0.0.1 6379", "replication is not available"),
     ("slaveof 10.0.0.1 6379", "replication is not available"),
     ("cluster-enabled yes", "cluster mode is not available"),
@@ -427,7 +428,6 @@ def test_config_set_errors(server):
     assert err_of(r, "CONFIG", "SET", "dbfilename", "x.rdb") == pre + "'dbfilename') - can't set protected config"
     assert err_of(r, "CONFIG", "SET", "save", "100") == pre + "'save') - Invalid save parameters"
     assert err_of(r, "CONFIG", "SET", "save", "100  10") == pre + "'save') - Invalid save parameters"
-    assert err_of(r, "CONFIG", "SET", "appendonly", "yes").startswith(pre + "'appendonly') - appendonly yes needs")
     assert err_of(r, "CONFIG", "SET", "tls-port", "6380").startswith(pre + "'tls-port') - changing it at run time")
     assert err_of(r, "CONFIG", "SET", "maxmemory-clients", "101%") == \
         pre + "'maxmemory-clients') - percentage argument must be less or equal to 100"
