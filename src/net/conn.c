@@ -375,6 +375,9 @@ static void conn_aof_durable_post(void *arg) {
     worker_post(w, conn_aof_durable_mail, w);
 }
 
+/* conn_flush may come back here once per client, and each client is taken off the waiting
+ * list before its flush, so the recursion depth is bounded. */
+// NOLINTNEXTLINE(misc-no-recursion)
 void conn_flush_aof_waiting(struct worker *w) {
     /* send every reply whose writes are durable; for the rest, ask to be told (the
      * worker goes on serving other clients meanwhile, whose writes join the next fsync) */

@@ -62,7 +62,8 @@ static int split_words(const char *line, char words[][MANIFEST_MAX_LINE + 1], in
         if (!*p) return n;
         if (n == max) return -1;
         size_t k = 0;
-        char q = (*p == '"' || *p == '\'') ? *p++ : 0;
+        char q = 0;
+        if (*p == '"' || *p == '\'') q = *p++;
         while (*p && (q ? *p != q : !isspace((unsigned char)*p))) {
             if (q == '"' && *p == '\\' && p[1]) p++;
             words[n][k++] = *p++;

@@ -160,7 +160,7 @@ static const struct crypt_key *key_for(const unsigned char id[8]) {
 
 static void make_header(unsigned char h[CRYPT_HEADER_SIZE], const struct crypt_key *k) {
     memset(h, 0, CRYPT_HEADER_SIZE);
-    memcpy(h, CRYPT_MAGIC, 8);
+    memcpy(h, CRYPT_MAGIC, 8); /* NOLINT(bugprone-not-null-terminated-result): an 8-byte binary magic, not a C string */
     h[8] = CRYPT_VERSION;
     h[9] = CRYPT_ALG_AES256GCM;
     memcpy(h + 16, k->id, 8);

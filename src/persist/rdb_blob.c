@@ -49,7 +49,7 @@ long long blob_listpack_each(const unsigned char *p, size_t len, blob_item_fn fn
     long long n = 0;
     while (at < end) {
         unsigned b = p[at];
-        size_t hdr, data;
+        size_t hdr = 0, data = 0; /* every branch sets both or fails */
         struct blob_item it = {0};
         size_t left = end - at;
         if ((b & 0x80) == 0) {
@@ -117,7 +117,7 @@ void rlp_init(struct rlp *w) {
 }
 
 static void rlp_backlen(struct rlp *w, uint64_t l) {
-    unsigned char b[5];
+    unsigned char b[5] = {0};
     size_t n = lp_backlen_size(l);
     /* leftmost group holds the highest bits without the continuation flag */
     for (size_t i = 0; i < n; i++) {
@@ -212,8 +212,8 @@ long long blob_ziplist_each(const unsigned char *p, size_t len, blob_item_fn fn,
     long long n = 0;
     while (at < end) {
         size_t left = end - at;
-        size_t pl;
-        uint64_t prevlen;
+        size_t pl = 0;
+        uint64_t prevlen = 0;
         if (p[at] < 254) {
             pl = 1, prevlen = p[at];
         } else if (p[at] == 254) {

@@ -44,9 +44,10 @@ static int rdb_encode_int(long long v, unsigned char *b) {
         return 2;
     }
     if (v >= -32768 && v <= 32767) {
+        uint16_t u = (uint16_t)(int16_t)v; /* two's complement bytes without shifting a negative */
         b[0] = 0xC0 | RDB_ENC_INT16;
-        b[1] = (unsigned char)(v & 0xff);
-        b[2] = (unsigned char)((v >> 8) & 0xff);
+        b[1] = (unsigned char)(u & 0xff);
+        b[2] = (unsigned char)(u >> 8);
         return 3;
     }
     if (v >= -2147483648LL && v <= 2147483647LL) {
@@ -166,8 +167,8 @@ int rdb_read_count(struct pstream *s, uint64_t *count, unsigned min_bytes) {
 }
 
 int rdb_read_string_ex(struct pstream *s, char **out, size_t *len, int *is_int, long long *ival) {
-    uint64_t l;
-    int special;
+    uint64_t l = 0;
+    int special = 0;
     *out = NULL;
     if (is_int) *is_int = 0;
     if (rdb_read_len_ex(s, &l, &special) != 0) return -1;
@@ -177,7 +178,7 @@ int rdb_read_string_ex(struct pstream *s, char **out, size_t *len, int *is_int, 
         switch (l) {
         case RDB_ENC_INT8:
             if (ps_read(s, b, 1) != 0) return -1;
-            v = (int8_t)b[0];
+            v = (long long)(int8_t)(unsigned char)b[0];
             break;
         case RDB_ENC_INT16:
             if (ps_read(s, b, 2) != 0) return -1;
@@ -188,7 +189,7 @@ int rdb_read_string_ex(struct pstream *s, char **out, size_t *len, int *is_int, 
             v = (int32_t)((uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24);
             break;
         case RDB_ENC_LZF: {
-            uint64_t clen, ulen;
+            uint64_t clen = 0, ulen = 0;
             if (rdb_read_len(s, &clen) != 0 || rdb_read_len(s, &ulen) != 0) return -1;
             if (clen == 0 || clen > ps_remaining(s)) return ps_fail(s, "LZF string longer than the data left");
             if (ulen == 0 || ulen > RDB_MAX_STRING || ulen / LZF_MAX_RATIO > clen)
