@@ -206,26 +206,6 @@ build/fuzz/fuzz_%: fuzz/fuzz_%.c $(wildcard fuzz/*.h) build/fuzz/libwarden.a
 
 fuzz-build: deps-check $(FUZZ_TARGETS)
 
-# The RDB loader and every value codec it registers: the codecs build real values
-# (lists, hashes...), which read the configuration, so these link all of src/ but main.
-FUZZ_PERSIST := $(filter-out src/main.c,$(SRCS))
-build/fuzz/fuzz_rdb_load: fuzz/fuzz_rdb_load.c $(FUZZ_PERSIST)
-	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZF) -o $@ $^ $(filter-out -ljemalloc,$(LIBS))
-
-build/fuzz/fuzz_aof_load: fuzz/fuzz_aof_load.c $(FUZZ_PERSIST)
-	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZF) -o $@ $^ $(filter-out -ljemalloc,$(LIBS))
-
-build/fuzz/fuzz_crypt_load: fuzz/fuzz_crypt_load.c src/persist/crypt.c src/persist/pstream.c src/persist/crc64.c \
-                           src/util/alloc.c
-	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZF) -o $@ $^ -lcrypto
-
-build/fuzz/fuzz_dump_payload: fuzz/fuzz_dump_payload.c $(FUZZ_PERSIST)
-	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZF) -o $@ $^ $(filter-out -ljemalloc,$(LIBS))
-
 # Each target runs FUZZ_SECONDS from its seed corpus (new inputs go to fuzz/corpus-run/,
 # which git ignores); a crash leaves its input in build/fuzz/artifacts/ and fails the run.
 fuzz: fuzz-build

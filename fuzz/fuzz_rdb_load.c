@@ -19,6 +19,7 @@ static int sink(void *priv, int dbid, entry *e, char *err, size_t errlen) {
     const char *k = entry_key(e);
     for (size_t i = 0; i < entry_keylen(e); i++) sum += (unsigned char)k[i];
     if (entry_type(e) == OBJ_STRING) sum += entry_string_len(e);
+    (void)sum; /* touching every byte is the point: ASan checks the reads */
     entry_free(e);
     return 0;
 }
